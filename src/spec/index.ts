@@ -1,0 +1,135 @@
+// Public entry of the spec layer: files → a typed, normalized Stack, or one SpecError with every problem.
+import { checkStack } from './check.js';
+import { SpecError, formatPath, type SpecProblem } from './errors.js';
+import { codeFrame } from './frame.js';
+import { loadRawProject } from './load.js';
+import { normalizeProject } from './normalize/index.js';
+import { resolveProjectName } from './project-name.js';
+import type { RawProject } from './raw.js';
+import type { Stack, SpecWarning } from './types.js';
+import { validateSchema } from './validate.js';
+
+/** What the CLI passes in: global options plus the process environment. */
+export interface LoadOptions {
+  /** `-f` values in order; '-' reads stdin. Empty means discovery from `cwd` upward. */
+  files: string[];
+  cwd: string;
+  projectName?: string;
+  projectDirectory?: string;
+  envFiles: string[];
+  profiles: string[];
+  env: Record<string, string | undefined>;
+  /** Reads all of stdin (for `-f -`). */
+  readStdin?: () => Promise<string>;
+  /** When true and no file is found, return an empty stack instead of failing (for `ps -p x`, `down -p x`). */
+  allowMissing?: boolean;
+}
+
+export interface LoadedStack {
+  stack: Stack;
+  warnings: SpecWarning[];
+  /** The merged document before normalization (absent for the empty stack of `allowMissing`). */
+  raw?: RawProject;
+}
+
+/** Problems beyond this many are listed without a code frame. */
+const FRAMED_PROBLEMS = 10;
+
+/** Loads, interpolates, merges, validates, normalizes and checks the stack files; throws SpecError (exit 2). */
+export async function loadStack(options: LoadOptions): Promise<LoadedStack> {
+  const loaded = await loadRawProject(options);
+  const problems = [...loaded.problems];
+  const warnings = [...loaded.warnings];
+  const fail = () => new SpecError(present(problems, loaded.sourceText));
+  if (loaded.missing) return { stack: emptyStack(options), warnings };
+  const raw = loaded.raw;
+  if (!raw || problems.some((p) => p.path.length === 0 && !p.location)) throw fail();
+
+  const schema = validateSchema(raw);
+  warnings.push(...schema.warnings);
+  problems.push(...withoutShadowed(schema.problems, problems));
+  if (problems.length > 0) {
+    // Still look for what only normalizing and checking can find, so that one run reports everything.
+    problems.push(...withoutShadowed(bestEffortChecks(raw), problems));
+    throw fail();
+  }
+
+  const normalized = normalizeProject(raw);
+  problems.push(...normalized.problems);
+  warnings.push(...normalized.warnings);
+  problems.push(...withoutShadowed(checkStack(normalized.stack, raw), normalized.problems));
+  if (problems.length > 0) throw fail();
+  return { stack: normalized.stack, warnings: dedupeWarnings(warnings), raw };
+}
+
+/** Normalize and check a document already known to be invalid; whatever they cannot handle is left out. */
+function bestEffortChecks(raw: RawProject): SpecProblem[] {
+  try {
+    const normalized = normalizeProject(raw);
+    return [...normalized.problems, ...checkStack(normalized.stack, raw)];
+  } catch {
+    return [];
+  }
+}
+
+/** A schema complaint about a value that already failed to interpolate says nothing new. */
+function withoutShadowed(found: SpecProblem[], earlier: SpecProblem[]): SpecProblem[] {
+  const bad = earlier.map((p) => formatPath(p.path)).filter((p) => p !== '');
+  return found.filter((p) => {
+    const at = formatPath(p.path);
+    return !bad.some((b) => at === b || at.startsWith(`${b}.`) || at.startsWith(`${b}[`));
+  });
+}
+
+/** Sorted by file and position, duplicates dropped, code frames added to the first few. */
+function present(problems: SpecProblem[], sourceText: (file: string) => string | undefined): SpecProblem[] {
+  const seen = new Set<string>();
+  const unique = problems.filter((p) => {
+    const key = `${p.location?.file}:${p.location?.line}:${p.location?.col} ${formatPath(p.path)} ${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const order = (p: SpecProblem) => (p.location ? 1 : 0);
+  const sorted = [...unique].sort(
+    (a, b) =>
+      order(a) - order(b) ||
+      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      (a.location?.col ?? 0) - (b.location?.col ?? 0),
+  );
+  return sorted.map((p, i) => {
+    if (p.frame || !p.location || i >= FRAMED_PROBLEMS) return p;
+    const text = sourceText(p.location.file);
+    const frame = text === undefined ? undefined : codeFrame(text, p.location);
+    return frame ? { ...p, frame } : p;
+  });
+}
+
+function dedupeWarnings(warnings: SpecWarning[]): SpecWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.location?.file}:${w.location?.line}:${w.location?.col} ${w.path} ${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `ps -p x` / `down -p x` without a stack file: the project exists only by its name. */
+function emptyStack(options: LoadOptions): Stack {
+  const named = resolveProjectName({ flag: options.projectName, env: {}, projectDir: options.cwd });
+  if (!named.ok) throw new SpecError([{ path: [], message: named.message }]);
+  return {
+    name: named.name,
+    projectDir: options.cwd,
+    files: [],
+    profiles: options.profiles,
+    services: {},
+    networks: {},
+    volumes: {},
+    secrets: {},
+    configs: {},
+    extensions: {},
+  };
+}

@@ -1,0 +1,37 @@
+import type { ServiceSpec } from '../types.js';
+
+/**
+ * Services that run: those without profiles, those with an enabled profile (`*` enables all), and everything
+ * they depend on (depends_on, links, volumes_from, network_mode: service:x), whatever its profiles, as Compose does.
+ */
+export function activeServices(
+  services: Record<string, ServiceSpec>,
+  enabled: readonly string[],
+): Set<string> {
+  const all = enabled.includes('*');
+  const active = new Set<string>();
+  const queue: string[] = [];
+  for (const [name, svc] of Object.entries(services)) {
+    if (svc.profiles.length === 0 || all || svc.profiles.some((p) => enabled.includes(p))) queue.push(name);
+  }
+  while (queue.length > 0) {
+    const name = queue.pop() as string;
+    const svc = services[name];
+    if (!svc || active.has(name)) continue;
+    active.add(name);
+    queue.push(...serviceDependencies(svc));
+  }
+  return active;
+}
+
+/** Names of the services `svc` needs: depends_on, links, volumes_from and network_mode references. */
+export function serviceDependencies(svc: ServiceSpec): string[] {
+  const deps = Object.keys(svc.depends_on);
+  for (const link of svc.links) deps.push(link.split(':')[0] as string);
+  for (const from of svc.volumes_from) {
+    if (!from.startsWith('container:'))
+      deps.push((from.startsWith('service:') ? from.slice(8) : from).split(':')[0] as string);
+  }
+  if (svc.network_mode?.startsWith('service:')) deps.push(svc.network_mode.slice(8));
+  return deps;
+}
