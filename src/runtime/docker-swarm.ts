@@ -1,0 +1,386 @@
+/**
+ * DockerSwarmRuntime: the SwarmRuntime interface over the Docker Engine's swarm API (dockerode).
+ * Mapping between tsstack's SwarmServiceSpec and the engine's ServiceSpec lives here and nowhere else.
+ */
+import Docker from 'dockerode';
+import { EngineError } from '../errors.js';
+import { LogDemuxer } from './demux.js';
+import { engineCall, engineLookup, toEngineError, untyped } from './docker-errors.js';
+import { modemOptions, unreachableMessage, type EngineEndpoint } from './docker-endpoint.js';
+import { labelFilters } from './docker-mapping.js';
+import { negotiateApiVersion } from './docker.js';
+import type {
+  LabelFilter,
+  LogLine,
+  LogOptions,
+  SwarmNode,
+  SwarmObjectSummary,
+  SwarmPort,
+  SwarmRuntime,
+  SwarmServiceSpec,
+  SwarmServiceSummary,
+  SwarmState,
+  SwarmTask,
+  SwarmUpdateConfig,
+} from './types.js';
+
+type Json = Record<string, unknown>;
+const NS = 1_000_000; // nanoseconds per millisecond
+
+function updateBody(u: SwarmUpdateConfig | undefined): Json | undefined {
+  if (!u) return undefined;
+  return {
+    Parallelism: u.parallelism,
+    Delay: u.delay * NS,
+    Order: u.order,
+    FailureAction: u.failureAction,
+    ...(u.monitor !== undefined ? { Monitor: u.monitor * NS } : {}),
+    ...(u.maxFailureRatio !== undefined ? { MaxFailureRatio: u.maxFailureRatio } : {}),
+  };
+}
+
+/** The engine's ServiceSpec for a tsstack SwarmServiceSpec. Pure. */
+export function serviceSpecBody(s: SwarmServiceSpec): Json {
+  const hc = s.healthcheck;
+  const container: Json = {
+    Image: s.image,
+    Labels: s.containerLabels,
+    ...(s.command ? { Command: s.command } : {}),
+    ...(s.args ? { Args: s.args } : {}),
+    Env: s.env,
+    Dir: s.workingDir,
+    User: s.user,
+    Hostname: s.hostname,
+    TTY: s.tty,
+    OpenStdin: s.openStdin,
+    ReadOnly: s.readOnly,
+    Init: s.init,
+    StopSignal: s.stopSignal,
+    ...(s.stopGracePeriod !== undefined ? { StopGracePeriod: s.stopGracePeriod * NS } : {}),
+    CapabilityAdd: s.capAdd,
+    CapabilityDrop: s.capDrop,
+    Hosts: s.extraHosts,
+    Sysctls: s.sysctls,
+    ...(s.dns || s.dnsSearch || s.dnsOptions
+      ? { DNSConfig: { Nameservers: s.dns, Search: s.dnsSearch, Options: s.dnsOptions } }
+      : {}),
+    Mounts: s.mounts.map((m) => ({
+      Type: m.type,
+      Source: m.source,
+      Target: m.target,
+      ReadOnly: m.readOnly,
+      ...(m.type === 'volume'
+        ? { VolumeOptions: { NoCopy: m.noCopy ?? false, Labels: m.volumeLabels ?? {} } }
+        : {}),
+      ...(m.type === 'bind' && m.propagation ? { BindOptions: { Propagation: m.propagation } } : {}),
+      ...(m.type === 'tmpfs' ? { TmpfsOptions: { SizeBytes: m.tmpfsSize, Mode: m.tmpfsMode } } : {}),
+    })),
+    ...(hc
+      ? {
+          HealthCheck: {
+            Test: hc.test,
+            Interval: hc.interval !== undefined ? hc.interval * NS : undefined,
+            Timeout: hc.timeout !== undefined ? hc.timeout * NS : undefined,
+            Retries: hc.retries,
+            StartPeriod: hc.startPeriod !== undefined ? hc.startPeriod * NS : undefined,
+          },
+        }
+      : {}),
+    Secrets: s.secrets.map((r) => ({
+      SecretID: r.id,
+      SecretName: r.name,
+      File: { Name: r.target, UID: r.uid, GID: r.gid, Mode: r.mode },
+    })),
+    Configs: s.configs.map((r) => ({
+      ConfigID: r.id,
+      ConfigName: r.name,
+      File: { Name: r.target, UID: r.uid, GID: r.gid, Mode: r.mode },
+    })),
+  };
+  const lim = s.resources.limits;
+  const res = s.resources.reservations;
+  const rp = s.restartPolicy;
+  return {
+    Name: s.name,
+    Labels: s.labels,
+    TaskTemplate: {
+      ContainerSpec: container,
+      Resources: {
+        Limits: {
+          ...(lim.cpus !== undefined ? { NanoCPUs: Math.round(lim.cpus * 1e9) } : {}),
+          ...(lim.memory !== undefined ? { MemoryBytes: lim.memory } : {}),
+          ...(lim.pids !== undefined ? { Pids: lim.pids } : {}),
+        },
+        Reservations: {
+          ...(res.cpus !== undefined ? { NanoCPUs: Math.round(res.cpus * 1e9) } : {}),
+          ...(res.memory !== undefined ? { MemoryBytes: res.memory } : {}),
+        },
+      },
+      ...(rp
+        ? {
+            RestartPolicy: {
+              Condition: rp.condition,
+              ...(rp.delay !== undefined ? { Delay: rp.delay * NS } : {}),
+              ...(rp.maxAttempts !== undefined ? { MaxAttempts: rp.maxAttempts } : {}),
+              ...(rp.window !== undefined ? { Window: rp.window * NS } : {}),
+            },
+          }
+        : {}),
+      Placement: {
+        Constraints: s.placement.constraints,
+        Preferences: s.placement.spread.map((d) => ({ Spread: { SpreadDescriptor: d } })),
+        ...(s.placement.maxReplicasPerNode !== undefined
+          ? { MaxReplicas: s.placement.maxReplicasPerNode }
+          : {}),
+      },
+      Networks: s.networks.map((n) => ({ Target: n.network, Aliases: n.aliases })),
+      ...(s.logDriver ? { LogDriver: { Name: s.logDriver.name, Options: s.logDriver.options } } : {}),
+    },
+    Mode: s.mode.kind === 'global' ? { Global: {} } : { Replicated: { Replicas: s.mode.replicas } },
+    UpdateConfig: updateBody(s.updateConfig),
+    RollbackConfig: updateBody(s.rollbackConfig),
+    EndpointSpec: {
+      Mode: s.endpointMode,
+      Ports: s.ports.map((p) => ({
+        Protocol: p.protocol,
+        TargetPort: p.target,
+        PublishedPort: p.published,
+        PublishMode: p.mode,
+      })),
+    },
+  };
+}
+
+function portFrom(p: Json): SwarmPort {
+  return {
+    target: Number(p.TargetPort),
+    published: p.PublishedPort !== undefined ? Number(p.PublishedPort) : undefined,
+    protocol: (p.Protocol as SwarmPort['protocol']) ?? 'tcp',
+    mode: p.PublishMode === 'host' ? 'host' : 'ingress',
+  };
+}
+
+/** The tsstack summary of an engine Service object. Pure. */
+export function serviceSummary(s: Json): SwarmServiceSummary {
+  const spec = (s.Spec ?? {}) as Json;
+  const mode = (spec.Mode ?? {}) as Json;
+  const task = (spec.TaskTemplate ?? {}) as Json;
+  const cs = (task.ContainerSpec ?? {}) as Json;
+  const endpoint = (s.Endpoint ?? {}) as Json;
+  const update = s.UpdateStatus as Json | undefined;
+  return {
+    id: String(s.ID),
+    name: String(spec.Name ?? ''),
+    version: Number((s.Version as Json | undefined)?.Index ?? 0),
+    labels: (spec.Labels as Record<string, string>) ?? {},
+    image: String(cs.Image ?? ''),
+    mode: mode.Global
+      ? { kind: 'global' }
+      : { kind: 'replicated', replicas: Number((mode.Replicated as Json | undefined)?.Replicas ?? 0) },
+    ports: ((endpoint.Ports as Json[] | undefined) ?? []).map(portFrom),
+    ...(update?.State ? { updateState: String(update.State) } : {}),
+  };
+}
+
+function taskFrom(t: Json): SwarmTask {
+  const status = (t.Status ?? {}) as Json;
+  const cs = (status.ContainerStatus ?? {}) as Json;
+  return {
+    id: String(t.ID),
+    serviceId: String(t.ServiceID ?? ''),
+    nodeId: String(t.NodeID ?? ''),
+    ...(t.Slot !== undefined ? { slot: Number(t.Slot) } : {}),
+    desiredState: String(t.DesiredState ?? ''),
+    state: String(status.State ?? ''),
+    message: String(status.Message ?? ''),
+    ...(status.Err ? { error: String(status.Err) } : {}),
+    ...(cs.ContainerID ? { containerId: String(cs.ContainerID) } : {}),
+    ...(status.Timestamp ? { updatedAt: String(status.Timestamp) } : {}),
+  };
+}
+
+function objectFrom(o: Json): SwarmObjectSummary {
+  const spec = (o.Spec ?? {}) as Json;
+  return {
+    id: String(o.ID),
+    name: String(spec.Name ?? ''),
+    labels: (spec.Labels as Record<string, string>) ?? {},
+  };
+}
+
+export class DockerSwarmRuntime implements SwarmRuntime {
+  private constructor(
+    private readonly docker: Docker,
+    readonly endpoint: string,
+  ) {}
+
+  /** Connects like DockerRuntime.connect: one version call, then the API version pinned. */
+  static async connect(
+    ep: EngineEndpoint,
+    env: Record<string, string | undefined>,
+  ): Promise<DockerSwarmRuntime> {
+    let docker: Docker;
+    try {
+      docker = new Docker(modemOptions(ep, env));
+    } catch (err) {
+      throw new EngineError(`cannot use the container engine at ${ep.url}: ${(err as Error).message}`);
+    }
+    let version: { ApiVersion?: string };
+    try {
+      version = (await untyped(
+        docker,
+        'version',
+      )({ abortSignal: AbortSignal.timeout(5000) })) as typeof version;
+    } catch (err) {
+      throw new EngineError(unreachableMessage(ep, toEngineError(err, 'GET /version').message, env));
+    }
+    (docker.modem as unknown as { version?: string }).version = `v${negotiateApiVersion(version.ApiVersion)}`;
+    return new DockerSwarmRuntime(docker, ep.url);
+  }
+
+  async swarmState(): Promise<SwarmState> {
+    const i = (await engineCall('engine info', () => this.docker.info())) as Json;
+    const swarm = (i.Swarm ?? {}) as Json;
+    return {
+      localNodeState: String(swarm.LocalNodeState ?? 'inactive'),
+      ...(swarm.NodeID ? { nodeId: String(swarm.NodeID) } : {}),
+      isManager: swarm.ControlAvailable === true,
+    };
+  }
+
+  async initSwarm(opts: { listenAddr: string; advertiseAddr: string }): Promise<string> {
+    const id = await engineCall('initialise a swarm', () =>
+      this.docker.swarmInit({ ListenAddr: opts.listenAddr, AdvertiseAddr: opts.advertiseAddr }),
+    );
+    return String(id);
+  }
+
+  async leaveSwarm(force: boolean): Promise<void> {
+    await engineCall('leave the swarm', () => this.docker.swarmLeave({ force }));
+  }
+
+  async listNodes(): Promise<SwarmNode[]> {
+    const nodes = (await engineCall('list swarm nodes', () => this.docker.listNodes())) as Json[];
+    return nodes.map((n) => {
+      const spec = (n.Spec ?? {}) as Json;
+      const status = (n.Status ?? {}) as Json;
+      const desc = (n.Description ?? {}) as Json;
+      return {
+        id: String(n.ID),
+        hostname: String(desc.Hostname ?? ''),
+        role: spec.Role === 'manager' ? 'manager' : 'worker',
+        availability: String(spec.Availability ?? ''),
+        state: String(status.State ?? ''),
+        ...(status.Addr ? { addr: String(status.Addr) } : {}),
+      };
+    });
+  }
+
+  async listServices(filter: LabelFilter): Promise<SwarmServiceSummary[]> {
+    const list = (await engineCall('list swarm services', () =>
+      this.docker.listServices({ filters: labelFilters(filter) }),
+    )) as unknown as Json[];
+    return list.map(serviceSummary);
+  }
+
+  async inspectService(idOrName: string): Promise<SwarmServiceSummary | undefined> {
+    const s = await engineLookup(
+      `inspect service ${idOrName}`,
+      () => this.docker.getService(idOrName).inspect() as Promise<Json>,
+    );
+    return s ? serviceSummary(s) : undefined;
+  }
+
+  async createService(spec: SwarmServiceSpec): Promise<string> {
+    const r = (await engineCall(`create service ${spec.name}`, () =>
+      this.docker.createService(serviceSpecBody(spec) as never),
+    )) as { ID?: string; id?: string };
+    return String(r.ID ?? r.id ?? '');
+  }
+
+  async updateService(id: string, version: number, spec: SwarmServiceSpec): Promise<void> {
+    await engineCall(`update service ${spec.name}`, () =>
+      this.docker.getService(id).update({ ...serviceSpecBody(spec), version } as never),
+    );
+  }
+
+  async removeService(id: string): Promise<void> {
+    await engineLookup(`remove service ${id}`, () => this.docker.getService(id).remove());
+  }
+
+  async listTasks(filter: { serviceId?: string; labels?: LabelFilter }): Promise<SwarmTask[]> {
+    const filters: Record<string, string[]> = {};
+    if (filter.serviceId) filters.service = [filter.serviceId];
+    if (filter.labels) filters.label = labelFilters(filter.labels).label;
+    const list = (await engineCall('list swarm tasks', () => this.docker.listTasks({ filters }))) as Json[];
+    return list.map(taskFrom);
+  }
+
+  async *serviceLogs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {
+    const what = `read logs of service ${id}`;
+    const query = {
+      follow: opts.follow,
+      stdout: true,
+      stderr: true,
+      timestamps: opts.timestamps ?? false,
+      tail: opts.tail !== undefined ? String(opts.tail) : 'all',
+      ...(opts.since !== undefined ? { since: opts.since } : {}),
+      abortSignal: signal,
+    };
+    let answer: unknown;
+    try {
+      answer = await untyped(this.docker.getService(id), 'logs')(query);
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw toEngineError(err, what);
+    }
+    const demux = new LogDemuxer(true);
+    const chunks: AsyncIterable<unknown> | unknown[] = Buffer.isBuffer(answer)
+      ? [answer]
+      : (answer as NodeJS.ReadableStream);
+    try {
+      for await (const chunk of chunks)
+        for (const l of demux.push(chunk as Buffer)) yield { stream: l.stream, message: l.line };
+      for (const l of demux.end()) yield { stream: l.stream, message: l.line };
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw toEngineError(err, what);
+    }
+  }
+
+  async listSecrets(filter: LabelFilter): Promise<SwarmObjectSummary[]> {
+    const list = (await engineCall('list secrets', () =>
+      this.docker.listSecrets({ filters: labelFilters(filter) }),
+    )) as unknown as Json[];
+    return list.map(objectFrom);
+  }
+
+  async createSecret(spec: { name: string; labels: Record<string, string>; data: Buffer }): Promise<string> {
+    const r = (await engineCall(`create secret ${spec.name}`, () =>
+      this.docker.createSecret({ Name: spec.name, Labels: spec.labels, Data: spec.data.toString('base64') }),
+    )) as unknown as { ID?: string; id?: string };
+    return String(r.ID ?? r.id ?? '');
+  }
+
+  async removeSecret(id: string): Promise<void> {
+    await engineLookup(`remove secret ${id}`, () => this.docker.getSecret(id).remove());
+  }
+
+  async listConfigs(filter: LabelFilter): Promise<SwarmObjectSummary[]> {
+    const list = (await engineCall('list configs', () =>
+      this.docker.listConfigs({ filters: labelFilters(filter) }),
+    )) as unknown as Json[];
+    return list.map(objectFrom);
+  }
+
+  async createConfig(spec: { name: string; labels: Record<string, string>; data: Buffer }): Promise<string> {
+    const r = (await engineCall(`create config ${spec.name}`, () =>
+      this.docker.createConfig({ Name: spec.name, Labels: spec.labels, Data: spec.data.toString('base64') }),
+    )) as unknown as { ID?: string; id?: string };
+    return String(r.ID ?? r.id ?? '');
+  }
+
+  async removeConfig(id: string): Promise<void> {
+    await engineLookup(`remove config ${id}`, () => this.docker.getConfig(id).remove());
+  }
+}

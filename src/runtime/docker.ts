@@ -1,0 +1,352 @@
+/**
+ * DockerRuntime: the Runtime interface over the Docker Engine API (dockerode). Also speaks to Podman's
+ * Docker-compatible socket. One keep-alive agent serves every call; the API version is negotiated once.
+ */
+import Docker from 'dockerode';
+import { EngineError } from '../errors.js';
+import { buildImage, pullImage } from './docker-images.js';
+import { engineCall, engineLookup, statusOf, toEngineError, untyped } from './docker-errors.js';
+import { modemOptions, unreachableMessage, type EngineEndpoint } from './docker-endpoint.js';
+import {
+  imageFromInspect,
+  imageFromList,
+  networkCreateBody,
+  networkSummary,
+  volumeSummary,
+} from './docker-objects.js';
+import {
+  compareApiVersions,
+  containerCreateBody,
+  endpointBody,
+  labelFilters,
+  laterNetworks,
+  summaryFromInspect,
+  summaryFromList,
+} from './docker-mapping.js';
+import { containerLogs, engineEvents, execInContainer, containerStats } from './docker-streams.js';
+import type {
+  BuildRequest,
+  ContainerCreateSpec,
+  ContainerStats,
+  ContainerSummary,
+  EngineEvent,
+  EngineInfo,
+  ExecRequest,
+  ExecSession,
+  ImageSummary,
+  LabelFilter,
+  LogLine,
+  LogOptions,
+  NetworkAttachment,
+  NetworkCreateSpec,
+  NetworkSummary,
+  ProgressEvent,
+  RemoveOptions,
+  Runtime,
+  VolumeCreateSpec,
+  VolumeSummary,
+} from './types.js';
+
+/** The newest API version tsstack speaks; an older engine is spoken to in its own version. */
+export const MAX_API_VERSION = '1.45';
+const CONNECT_TIMEOUT_MS = 5000;
+
+type Json = Record<string, unknown>;
+
+interface VersionAnswer {
+  Version?: string;
+  ApiVersion?: string;
+  Os?: string;
+  Arch?: string;
+  Platform?: { Name?: string };
+  Components?: { Name?: string }[];
+}
+
+/** 'podman' when the engine's /version names Podman among its components or platform. */
+export function flavorOf(v: VersionAnswer): 'docker' | 'podman' {
+  const names = [v.Platform?.Name ?? '', ...(v.Components ?? []).map((c) => c.Name ?? '')];
+  return names.some((n) => /podman/i.test(n)) ? 'podman' : 'docker';
+}
+
+/** min(engine's version, ours). */
+export function negotiateApiVersion(server: string | undefined): string {
+  if (!server) return MAX_API_VERSION;
+  return compareApiVersions(server, MAX_API_VERSION) < 0 ? server : MAX_API_VERSION;
+}
+
+function connectCause(err: unknown): string {
+  const e = err as { name?: string; message?: string; code?: string };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError')
+    return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
+  return String(e?.message ?? err).trim();
+}
+
+export class DockerRuntime implements Runtime {
+  private constructor(
+    private readonly docker: Docker,
+    readonly endpoint: string,
+    readonly apiVersion: string,
+    private readonly version: VersionAnswer,
+  ) {}
+
+  /** Connects and negotiates the API version with one /version call; throws EngineError when nothing answers. */
+  static async connect(ep: EngineEndpoint, env: Record<string, string | undefined>): Promise<DockerRuntime> {
+    let docker: Docker;
+    try {
+      docker = new Docker(modemOptions(ep, env));
+    } catch (err) {
+      // Unreadable TLS certificates, or docker-modem rejecting the process's own DOCKER_HOST.
+      throw new EngineError(`cannot use the container engine at ${ep.url}: ${(err as Error).message}`);
+    }
+    let version: VersionAnswer;
+    try {
+      version = (await untyped(
+        docker,
+        'version',
+      )({
+        abortSignal: AbortSignal.timeout(CONNECT_TIMEOUT_MS),
+      })) as VersionAnswer;
+    } catch (err) {
+      const cause = statusOf(err) ? toEngineError(err, 'GET /version').message : connectCause(err);
+      throw new EngineError(unreachableMessage(ep, cause, env));
+    }
+    const api = negotiateApiVersion(version.ApiVersion);
+    // Pin the version in the URL path so no later call negotiates again.
+    (docker.modem as unknown as { version?: string }).version = `v${api}`;
+    return new DockerRuntime(docker, ep.url, api, version);
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    await engineCall(`ping ${this.endpoint}`, () => untyped(this.docker, 'ping')({ abortSignal: signal }));
+  }
+
+  async info(): Promise<EngineInfo> {
+    const i = (await engineCall('engine info', () => this.docker.info())) as Json;
+    const swarm = (i.Swarm ?? {}) as Json;
+    return {
+      name: String(i.Name ?? ''),
+      version: String(this.version.Version ?? i.ServerVersion ?? ''),
+      apiVersion: this.apiVersion,
+      os: String(i.OSType ?? this.version.Os ?? ''),
+      arch: String(i.Architecture ?? this.version.Arch ?? ''),
+      cpus: Number(i.NCPU ?? 0),
+      memory: Number(i.MemTotal ?? 0),
+      flavor: flavorOf(this.version),
+      ...(swarm.LocalNodeState === 'active'
+        ? {
+            swarm: {
+              nodeId: String(swarm.NodeID ?? ''),
+              state: String(swarm.LocalNodeState),
+              isManager: Boolean(swarm.ControlAvailable),
+            },
+          }
+        : {}),
+    };
+  }
+
+  // ---- containers
+
+  async listContainers(filter: LabelFilter, opts: { all?: boolean } = {}): Promise<ContainerSummary[]> {
+    const list = await engineCall('list containers', () =>
+      this.docker.listContainers({ all: opts.all ?? false, filters: labelFilters(filter) }),
+    );
+    return (list as unknown as Json[]).map(summaryFromList);
+  }
+
+  async inspectContainer(idOrName: string): Promise<ContainerSummary | undefined> {
+    const c = await engineLookup(`inspect container ${idOrName}`, () =>
+      this.docker.getContainer(idOrName).inspect(),
+    );
+    return c ? summaryFromInspect(c as unknown as Json) : undefined;
+  }
+
+  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+    const body = containerCreateBody(spec, this.apiVersion);
+    const query = { name: spec.name, ...(spec.platform ? { platform: spec.platform } : {}) };
+    // _query/_body keep the body out of the URL (dockerode otherwise sends it as query parameters too).
+    const opts = { _query: query, _body: body } as unknown as Docker.ContainerCreateOptions;
+    const created = await engineCall(`create container ${spec.name}`, () =>
+      this.docker.createContainer(opts),
+    );
+    try {
+      for (const a of laterNetworks(spec)) await this.connectNetwork(created.id, a);
+    } catch (err) {
+      await this.removeContainer(created.id, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    return created.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.tolerate([304], `start container ${id}`, () => this.docker.getContainer(id).start());
+  }
+
+  async stopContainer(id: string, timeoutSeconds?: number): Promise<void> {
+    // The engine sends the stop signal, waits `t` seconds, then kills.
+    const opts = timeoutSeconds !== undefined ? { t: Math.max(0, Math.round(timeoutSeconds)) } : {};
+    await this.tolerate([304], `stop container ${id}`, () => this.docker.getContainer(id).stop(opts));
+  }
+
+  async killContainer(id: string, signal?: string): Promise<void> {
+    await engineCall(`kill container ${id}`, () =>
+      this.docker.getContainer(id).kill(signal ? { signal } : {}),
+    );
+  }
+
+  async restartContainer(id: string, timeoutSeconds?: number): Promise<void> {
+    const opts = timeoutSeconds !== undefined ? { t: Math.max(0, Math.round(timeoutSeconds)) } : {};
+    await engineCall(`restart container ${id}`, () => this.docker.getContainer(id).restart(opts));
+  }
+
+  async removeContainer(id: string, opts: RemoveOptions = {}): Promise<void> {
+    await this.tolerate([404], `remove container ${id}`, () =>
+      this.docker.getContainer(id).remove({ force: opts.force ?? false, v: opts.volumes ?? false }),
+    );
+  }
+
+  async renameContainer(id: string, name: string): Promise<void> {
+    await engineCall(`rename container ${id} to ${name}`, () =>
+      this.docker.getContainer(id).rename({ name }),
+    );
+  }
+
+  async waitContainer(id: string, signal?: AbortSignal): Promise<number> {
+    const r = (await engineCall(`wait for container ${id}`, () =>
+      this.docker.getContainer(id).wait({ abortSignal: signal }),
+    )) as { StatusCode?: number };
+    return Number(r.StatusCode ?? 0);
+  }
+
+  async connectNetwork(containerId: string, a: NetworkAttachment): Promise<void> {
+    await engineCall(`connect container ${containerId} to network ${a.network}`, () =>
+      this.docker.getNetwork(a.network).connect({ Container: containerId, EndpointConfig: endpointBody(a) }),
+    );
+  }
+
+  async disconnectNetwork(containerId: string, network: string): Promise<void> {
+    await engineCall(`disconnect container ${containerId} from network ${network}`, () =>
+      this.docker.getNetwork(network).disconnect({ Container: containerId, Force: false }),
+    );
+  }
+
+  // ---- networks
+
+  async listNetworks(filter: LabelFilter): Promise<NetworkSummary[]> {
+    const list = await engineCall('list networks', () =>
+      this.docker.listNetworks({ filters: labelFilters(filter) }),
+    );
+    return (list as unknown as Json[]).map(networkSummary);
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkSummary | undefined> {
+    const n = await engineLookup(`inspect network ${name}`, () => this.docker.getNetwork(name).inspect());
+    return n ? networkSummary(n as unknown as Json) : undefined;
+  }
+
+  async createNetwork(spec: NetworkCreateSpec): Promise<string> {
+    const body = networkCreateBody(spec);
+    const n = await engineCall(`create network ${spec.name}`, () =>
+      this.docker.createNetwork(body as unknown as Docker.NetworkCreateOptions),
+    );
+    return n.id;
+  }
+
+  async removeNetwork(idOrName: string): Promise<void> {
+    await this.tolerate([404], `remove network ${idOrName}`, () => this.docker.getNetwork(idOrName).remove());
+  }
+
+  // ---- volumes
+
+  async listVolumes(filter: LabelFilter): Promise<VolumeSummary[]> {
+    const r = (await engineCall('list volumes', () =>
+      this.docker.listVolumes({ filters: labelFilters(filter) }),
+    )) as unknown as { Volumes?: Json[] | null };
+    return (r.Volumes ?? []).map(volumeSummary);
+  }
+
+  async inspectVolume(name: string): Promise<VolumeSummary | undefined> {
+    const v = await engineLookup(`inspect volume ${name}`, () => this.docker.getVolume(name).inspect());
+    return v ? volumeSummary(v as unknown as Json) : undefined;
+  }
+
+  async createVolume(spec: VolumeCreateSpec): Promise<void> {
+    await engineCall(`create volume ${spec.name}`, () =>
+      this.docker.createVolume({
+        Name: spec.name,
+        Driver: spec.driver,
+        DriverOpts: spec.options,
+        Labels: spec.labels,
+      }),
+    );
+  }
+
+  async removeVolume(name: string, force = false): Promise<void> {
+    await this.tolerate([404], `remove volume ${name}`, () => this.docker.getVolume(name).remove({ force }));
+  }
+
+  // ---- images
+
+  async listImages(filter: LabelFilter): Promise<ImageSummary[]> {
+    const list = await engineCall('list images', () =>
+      this.docker.listImages({ filters: labelFilters(filter) }),
+    );
+    return (list as unknown as Json[]).map(imageFromList);
+  }
+
+  async inspectImage(ref: string): Promise<ImageSummary | undefined> {
+    const i = (await engineLookup(`inspect image ${ref}`, () => this.docker.getImage(ref).inspect())) as
+      Json | undefined;
+    return i ? imageFromInspect(i) : undefined;
+  }
+
+  buildImage(
+    req: BuildRequest,
+    onProgress?: (p: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    return buildImage(this.docker, req, onProgress, signal);
+  }
+
+  pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return pullImage(this.docker, ref, onProgress, signal);
+  }
+
+  async removeImage(ref: string, force = false): Promise<void> {
+    await this.tolerate([404], `remove image ${ref}`, () => this.docker.getImage(ref).remove({ force }));
+  }
+
+  // ---- streams
+
+  events(filter: LabelFilter, signal: AbortSignal): AsyncIterable<EngineEvent> {
+    return engineEvents(this.docker, filter, signal);
+  }
+
+  logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {
+    return containerLogs(this.docker, id, opts, signal);
+  }
+
+  exec(id: string, req: ExecRequest): Promise<ExecSession> {
+    return execInContainer(this.docker, id, req);
+  }
+
+  stats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats> {
+    return containerStats(this.docker, id, signal);
+  }
+
+  async putArchive(id: string, path: string, tar: NodeJS.ReadableStream | Buffer): Promise<void> {
+    await engineCall(`copy files into container ${id} at ${path}`, () =>
+      this.docker.getContainer(id).putArchive(tar as NodeJS.ReadableStream, { path }),
+    );
+  }
+
+  /** Runs a call; the listed status codes (already done, already gone) count as success. */
+  private async tolerate(codes: number[], what: string, call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (err) {
+      const code = statusOf(err);
+      if (code !== undefined && codes.includes(code)) return;
+      throw toEngineError(err, what);
+    }
+  }
+}
