@@ -1,0 +1,298 @@
+/**
+ * applyPlan: executes a plan against a Runtime in dependency order with bounded parallelism, emitting
+ * operation.started/done/failed and container.state events. A failed operation stops everything that
+ * waits for it; independent operations still run. The result names what failed, for which service, in
+ * the engine's own words.
+ */
+import { cpus } from 'node:os';
+import { EngineError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import type { ServicePhase } from '../events/types.js';
+import type { Runtime } from '../runtime/types.js';
+import { ConditionWatcher, healthBoundMs } from '../scheduler/conditions.js';
+import { executeDag, type DagNode, type NodeOutcome } from '../scheduler/execute.js';
+import { LABEL } from './labels.js';
+import type { Operation, Plan } from './operations.js';
+import { describeOperation } from './render.js';
+
+export interface ApplyOptions {
+  bus?: EventBus;
+  /** Most engine calls in flight at once (default: `defaultConcurrency()`). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Project whose containers `depends_on` conditions are checked in (default: from the plan's labels). */
+  project?: string;
+}
+
+export interface OperationFailure {
+  operation: Operation;
+  /** The engine's words. */
+  error: string;
+}
+
+export interface ApplyResult {
+  done: Operation[];
+  failed: OperationFailure[];
+  /** Operations not run because something they wait for failed (or the run was aborted). */
+  skipped: Operation[];
+}
+
+/**
+ * `TSSTACK_PARALLEL` when set, else 2× CPUs, at least 4, at most 16: engine calls mostly wait on the
+ * daemon, not on our CPU.
+ */
+export function defaultConcurrency(env: Record<string, string | undefined> = process.env): number {
+  const fromEnv = Number.parseInt(env.TSSTACK_PARALLEL ?? '', 10);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return Math.min(16, Math.max(4, 2 * cpus().length));
+}
+
+const PHASE_AFTER: Partial<Record<Operation['kind'], ServicePhase>> = {
+  'container.create': 'created',
+  'container.start': 'running',
+  'container.stop': 'stopped',
+  'container.restart': 'running',
+  'container.remove': 'removed',
+};
+const PHASE_DURING: Partial<Record<Operation['kind'], ServicePhase>> = {
+  'container.start': 'starting',
+  'container.stop': 'stopping',
+  'container.restart': 'restarting',
+};
+
+/** The one engine call an operation stands for. */
+async function runOperation(runtime: Runtime, op: Operation): Promise<string | undefined> {
+  switch (op.kind) {
+    case 'network.create':
+      return runtime.createNetwork(op.spec);
+    case 'network.remove':
+      return runtime.removeNetwork(op.target).then(() => undefined);
+    case 'volume.create':
+      return runtime.createVolume(op.spec).then(() => undefined);
+    case 'volume.remove':
+      return runtime.removeVolume(op.target).then(() => undefined);
+    case 'container.create':
+      return runtime.createContainer(op.spec);
+    case 'container.start':
+      return runtime.startContainer(op.ref).then(() => undefined);
+    case 'container.stop':
+      return runtime.stopContainer(op.ref, op.timeout).then(() => undefined);
+    case 'container.restart':
+      return runtime.restartContainer(op.ref, op.timeout).then(() => undefined);
+    case 'container.remove':
+      return runtime.removeContainer(op.ref, { force: true, volumes: op.volumes }).then(() => undefined);
+    case 'image.remove':
+      return runtime.removeImage(op.target).then(() => undefined);
+    case 'container.connect':
+      return runtime.connectNetwork(op.ref, op.attachment).then(() => undefined);
+    case 'container.disconnect':
+      return runtime.disconnectNetwork(op.ref, op.network).then(() => undefined);
+    case 'container.rename':
+      return runtime.renameContainer(op.ref, op.name).then(() => undefined);
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A watcher for the plan's health/completion conditions, when it has any. */
+function conditionWatcher(runtime: Runtime, plan: Plan, project?: string): ConditionWatcher | undefined {
+  const waiting = plan.operations.filter(
+    (op) => op.waitsHealthy || op.waitsFor?.some((w) => w.condition !== 'service_started'),
+  );
+  if (waiting.length === 0) return undefined;
+  const name =
+    project ??
+    plan.operations.flatMap((op) =>
+      op.kind === 'container.create' ? [op.spec.labels[LABEL.project]] : [],
+    )[0];
+  const bounds = new Map<string, number>();
+  for (const op of plan.operations)
+    if (op.kind === 'container.create' && op.service && op.spec.healthcheck)
+      bounds.set(op.service, Math.max(bounds.get(op.service) ?? 0, healthBoundMs(op.spec.healthcheck)));
+  if (!name) return undefined;
+  const watcher = new ConditionWatcher(runtime, name, { healthBound: (s) => bounds.get(s) });
+  watcher.start();
+  return watcher;
+}
+
+/** A rolling update's failed gate with failure_action rollback: the new replica goes, the old one stays. */
+async function rollBack(
+  runtime: Runtime,
+  plan: Plan,
+  outcomes: Map<string, NodeOutcome<string | undefined>>,
+  bus: EventBus | undefined,
+): Promise<void> {
+  for (const op of plan.operations) {
+    if (!op.rollbackRemove || outcomes.get(op.id)?.status !== 'failed') continue;
+    try {
+      await runtime.removeContainer(op.rollbackRemove, { force: true });
+      bus?.emit({
+        kind: 'warning',
+        service: op.service,
+        message: `rolling update of ${op.service ?? '?'} rolled back: removed the new replica ${op.rollbackRemove}; the old one keeps serving`,
+      });
+    } catch (err) {
+      bus?.emit({
+        kind: 'error',
+        service: op.service,
+        message: `rollback could not remove ${op.rollbackRemove}: ${message(err)}`,
+      });
+    }
+  }
+}
+
+/** Before an operation: the update delay, a replacement's health, then `depends_on` conditions. */
+async function awaitGate(
+  watcher: ConditionWatcher | undefined,
+  op: Operation,
+  signal: AbortSignal,
+  bus: EventBus | undefined,
+): Promise<void> {
+  if (op.delayMs) await sleep(op.delayMs, signal);
+  if (!watcher) return;
+  if (op.waitsHealthy) await watcher.waitContainer(op.waitsHealthy, signal);
+  await Promise.all(
+    (op.waitsFor ?? []).map(async (w) => {
+      try {
+        await watcher.wait(w.service, w.condition, signal);
+      } catch (err) {
+        if (w.required || signal.aborted) throw err;
+        bus?.emit({
+          kind: 'warning',
+          service: op.service,
+          message: `optional dependency not met: ${message(err)}; starting ${op.service ?? op.target} anyway`,
+        });
+      }
+    }),
+  );
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason ?? new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Runs the plan; never throws for operation failures (see `throwIfFailed`). */
+export async function applyPlan(
+  runtime: Runtime,
+  plan: Plan,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const { bus } = options;
+  const byId = new Map(plan.operations.map((op) => [op.id, op]));
+  const containerEvent = (op: Operation, phase: ServicePhase | undefined, exitCode?: number): void => {
+    if (!bus || !phase || !op.service) return;
+    bus.emit({
+      kind: 'container.state',
+      service: op.service,
+      replica: op.replica ?? 0,
+      container: op.target,
+      phase,
+      exitCode,
+    });
+  };
+  const watcher = conditionWatcher(runtime, plan, options.project);
+  // Optional (`required: false`) dependencies per service: every edge from its operations to theirs is soft.
+  const softDeps = new Map<string, Set<string>>();
+  for (const op of plan.operations)
+    for (const w of op.waitsFor ?? [])
+      if (!w.required && op.service)
+        softDeps.set(op.service, new Set([...(softDeps.get(op.service) ?? []), w.service]));
+  const nodes: DagNode<string | undefined>[] = plan.operations.map((op) => {
+    const soft = softDeps.get(op.service ?? '') ?? new Set<string>();
+    const softOps = new Set(op.softAfter ?? []);
+    const gated = (watcher && op.waitsFor?.length) || op.waitsHealthy || op.delayMs;
+    return {
+      id: op.id,
+      deps: op.after
+        .filter((a) => byId.has(a))
+        .map((id) => ({
+          id,
+          condition: 'done' as const,
+          optional: softOps.has(id) || soft.has(byId.get(id)?.service ?? ''),
+        })),
+      run: () => runOperation(runtime, op),
+      ...(gated ? { gate: (signal: AbortSignal) => awaitGate(watcher, op, signal, bus) } : {}),
+    };
+  });
+  const result: ApplyResult = { done: [], failed: [], skipped: [] };
+  const outcomes = await executeDag(nodes, {
+    concurrency: options.concurrency ?? defaultConcurrency(),
+    signal: options.signal,
+    onStart: (node) => {
+      const op = byId.get(node.id) as Operation;
+      bus?.emit({
+        kind: 'operation.started',
+        id: op.id,
+        description: describeOperation(op),
+        service: op.service,
+      });
+      containerEvent(op, PHASE_DURING[op.kind]);
+    },
+    onDone: (node, _value, ms) => {
+      const op = byId.get(node.id) as Operation;
+      bus?.emit({
+        kind: 'operation.done',
+        id: op.id,
+        description: describeOperation(op),
+        service: op.service,
+        ms,
+      });
+      containerEvent(op, PHASE_AFTER[op.kind]);
+    },
+    onSoftEdgeBroken: (node, edge) => {
+      const op = byId.get(node.id) as Operation;
+      const dep = byId.get(edge.id);
+      bus?.emit({
+        kind: 'warning',
+        service: op.service,
+        message: `optional dependency ${dep?.service ?? edge.id} did not start (${dep ? describeOperation(dep) : edge.id} failed); starting ${op.service ?? op.target} anyway`,
+      });
+    },
+    onFailed: (node, error) => {
+      const op = byId.get(node.id) as Operation;
+      bus?.emit({
+        kind: 'operation.failed',
+        id: op.id,
+        description: describeOperation(op),
+        service: op.service,
+        error: message(error),
+      });
+    },
+  });
+  watcher?.close();
+  await rollBack(runtime, plan, outcomes, bus);
+  for (const op of plan.operations) {
+    const outcome = outcomes.get(op.id);
+    if (outcome?.status === 'done') result.done.push(op);
+    else if (outcome?.status === 'failed')
+      result.failed.push({ operation: op, error: message(outcome.error) });
+    else result.skipped.push(op);
+  }
+  return result;
+}
+
+/** Turns failures into one EngineError (exit 1): what failed, for which service, in the engine's words. */
+export function throwIfFailed(result: ApplyResult): void {
+  if (result.failed.length === 0) return;
+  const lines = result.failed.map(({ operation: op, error }) => {
+    const who = op.service ? `service ${op.service}: ` : '';
+    return `${who}${describeOperation(op)} failed: ${error}`;
+  });
+  if (result.skipped.length > 0)
+    lines.push(
+      `${result.skipped.length} dependent operation${result.skipped.length === 1 ? ' was' : 's were'} not run`,
+    );
+  throw new EngineError(lines.join('\n'));
+}

@@ -1,0 +1,121 @@
+/**
+ * converge: one pass of the control loop for `up` — check what must pre-exist, get images, compute the
+ * desired state, observe, plan, check host ports, then apply. Everything that can fail on user input
+ * fails before the first object is created.
+ */
+import type { EventBus } from '../events/bus.js';
+import { checkExternalNetworks } from '../network/networks.js';
+import { checkPortsFree, portClaims } from '../network/ports.js';
+import { checkExternalVolumes, ensureBindPaths } from '../network/volumes.js';
+import type { Runtime } from '../runtime/types.js';
+import type { ServiceSpec, Stack } from '../spec/types.js';
+import { UsageError } from '../errors.js';
+import { compareApiVersions } from '../runtime/docker-mapping.js';
+import { checkFit, claimsResources } from '../scheduler/fit.js';
+import { applyPlan, throwIfFailed, type ApplyResult } from './apply.js';
+import { desired, type DesiredState } from './desired.js';
+import { ensureImages } from './images.js';
+import { observe, type ObservedState } from './observe.js';
+import type { Plan } from './operations.js';
+import { planActions, withDependencies, type PlanOptions } from './plan.js';
+import { renderPlan } from './render.js';
+
+export interface ConvergeOptions extends PlanOptions {
+  build?: 'always' | 'never';
+  /** Plan only: nothing is built, pulled, created or removed. */
+  dryRun?: boolean;
+  bus?: EventBus;
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+export interface ConvergeResult {
+  plan: Plan;
+  desired: DesiredState;
+  observed: ObservedState;
+  result?: ApplyResult;
+}
+
+/** Fails (exit 2) when a named service is not in the stack. */
+export function checkServiceNames(stack: Stack, names: string[] | undefined): void {
+  const unknown = (names ?? []).filter((n) => !(n in stack.services));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `no such service: ${unknown.join(', ')} (services: ${Object.keys(stack.services).sort().join(', ')})`,
+    );
+}
+
+/**
+ * Before anything is built, pulled or created: the reservations must fit the machine (exit 1 naming the
+ * numbers), and a health check's start_interval the engine cannot take is reported as dropped.
+ */
+async function checkScheduling(
+  runtime: Runtime,
+  stack: Stack,
+  selected: ServiceSpec[],
+  bus: EventBus | undefined,
+): Promise<void> {
+  const names = selected.map((s) => s.name);
+  const withStartInterval = selected.filter((s) => s.healthcheck?.start_interval !== undefined);
+  if (!claimsResources(stack, names) && withStartInterval.length === 0) return;
+  const info = await runtime.info();
+  checkFit(stack, info, names);
+  if (withStartInterval.length > 0 && compareApiVersions(info.apiVersion, '1.44') < 0)
+    bus?.emit({
+      kind: 'warning',
+      message: `healthcheck.start_interval needs Docker Engine API 1.44; this engine speaks ${info.apiVersion}, so it is dropped for ${withStartInterval.map((s) => s.name).join(', ')} (start_period still applies)`,
+    });
+}
+
+/** Plans and (unless dry-run) applies the stack; throws EngineError naming what failed. */
+export async function converge(
+  runtime: Runtime,
+  stack: Stack,
+  opts: ConvergeOptions = {},
+): Promise<ConvergeResult> {
+  checkServiceNames(stack, opts.services);
+  const base = desired(stack);
+  const selected = withDependencies(base, opts.services);
+  const selectedSpecs = selected.map((n) => stack.services[n] as ServiceSpec);
+  const usedNets = new Set(selected.flatMap((n) => base.services[n]?.networks ?? []));
+  const usedVols = new Set(selected.flatMap((n) => base.services[n]?.volumes ?? []));
+  await Promise.all([
+    checkExternalNetworks(
+      runtime,
+      base.networks.filter((n) => usedNets.has(n.name)),
+    ),
+    checkExternalVolumes(
+      runtime,
+      base.volumes.filter((v) => usedVols.has(v.name)),
+    ),
+  ]);
+  await checkScheduling(runtime, stack, selectedSpecs, opts.bus);
+  // Observing does not depend on images: do both at once (it is most of a no-op pass).
+  const [imageIds, have] = await Promise.all([
+    ensureImages(runtime, stack, selected, {
+      build: opts.build,
+      offline: opts.dryRun,
+      bus: opts.bus,
+      signal: opts.signal,
+    }),
+    observe(runtime, stack.name),
+  ]);
+  const want = desired(stack, { imageIds });
+  const plan = planActions(want, have, opts);
+  opts.bus?.emit({ kind: 'plan.computed', operations: plan.operations.length, text: renderPlan(plan) });
+  for (const note of plan.notes) opts.bus?.emit({ kind: 'warning', message: note });
+  if (opts.dryRun || plan.operations.length === 0) return { plan, desired: want, observed: have };
+  await checkPortsFree(portClaims(plan, have));
+  const creating = new Set(
+    plan.operations.flatMap((o) => (o.kind === 'container.create' && o.service ? [o.service] : [])),
+  );
+  await ensureBindPaths(selectedSpecs.filter((s) => creating.has(s.name)));
+  const result = await applyPlan(runtime, plan, {
+    bus: opts.bus,
+    concurrency: opts.concurrency,
+    signal: opts.signal,
+    project: stack.name,
+  });
+  throwIfFailed(result);
+  return { plan, desired: want, observed: have, result };
+}

@@ -1,0 +1,66 @@
+/**
+ * observe(runtime, project): what exists for a project, found by the project label alone (no state file).
+ */
+import type { ContainerSummary, NetworkSummary, Runtime, VolumeSummary } from '../runtime/types.js';
+import { parseFieldDigests } from './config-hash.js';
+import { LABEL, projectFilter } from './labels.js';
+
+export interface ObservedContainer {
+  id: string;
+  name: string;
+  service: string;
+  /** 0 when the label is missing or not a number. */
+  replica: number;
+  oneoff: boolean;
+  hash?: string;
+  fields: Record<string, string>;
+  imageId?: string;
+  /** Services this container's service depended on when it was created (from its label). */
+  dependsOn: string[];
+  summary: ContainerSummary;
+}
+
+export interface ObservedState {
+  project: string;
+  containers: ObservedContainer[];
+  networks: NetworkSummary[];
+  volumes: VolumeSummary[];
+}
+
+/** Wraps an engine container summary with what tsstack's labels say about it. */
+export function observedContainer(summary: ContainerSummary): ObservedContainer {
+  const l = summary.labels;
+  const replica = Number.parseInt(l[LABEL.replica] ?? '', 10);
+  return {
+    id: summary.id,
+    name: summary.name,
+    service: l[LABEL.service] ?? '',
+    replica: Number.isFinite(replica) ? replica : 0,
+    oneoff: l[LABEL.oneoff] === 'true',
+    hash: l[LABEL.configHash],
+    fields: parseFieldDigests(l[LABEL.configFields]),
+    imageId: l[LABEL.image],
+    dependsOn: (l[LABEL.dependsOn] ?? '').split(',').filter(Boolean),
+    summary,
+  };
+}
+
+/** Lists the project's containers (all states), networks and volumes, in parallel. */
+export async function observe(runtime: Runtime, project: string): Promise<ObservedState> {
+  const filter = projectFilter(project);
+  const [containers, networks, volumes] = await Promise.all([
+    runtime.listContainers(filter, { all: true }),
+    runtime.listNetworks(filter),
+    runtime.listVolumes(filter),
+  ]);
+  return {
+    project,
+    containers: containers
+      .map(observedContainer)
+      .sort(
+        (a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.name.localeCompare(b.name),
+      ),
+    networks,
+    volumes,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * One-off containers (`tsstack run`): a container of a service outside its replica set, labelled
+ * io.tsstack.oneoff=true and named `<project>-<service>-run-<suffix>`, plus the networks and volumes it needs.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ServiceSpec, Stack } from '../spec/types.js';
+import { desiredContainer, type DesiredContainer, type DesiredState } from './desired.js';
+import type { ObservedState } from './observe.js';
+import { PlanBuilder, type Plan } from './operations.js';
+
+export interface OneOffOptions {
+  command?: string[];
+  entrypoint?: string[];
+  /** Extra KEY=VALUE pairs, overriding the service's environment. */
+  env?: string[];
+  user?: string;
+  workdir?: string;
+  name?: string;
+  /** Publish the service's ports (Compose's --service-ports); off by default. */
+  servicePorts?: boolean;
+  imageId?: string;
+}
+
+/** The one-off container's desired form. */
+export function oneOffContainer(stack: Stack, s: ServiceSpec, opts: OneOffOptions = {}): DesiredContainer {
+  const name = opts.name ?? `${stack.name}-${s.name}-run-${randomBytes(6).toString('hex')}`;
+  const c = desiredContainer(stack, s, {
+    replica: 0,
+    name,
+    oneoff: true,
+    command: opts.command,
+    imageId: opts.imageId,
+  });
+  const spec = c.spec;
+  if (!opts.servicePorts) spec.ports = [];
+  if (opts.entrypoint) spec.entrypoint = opts.entrypoint;
+  if (opts.user) spec.user = opts.user;
+  if (opts.workdir) spec.workingDir = opts.workdir;
+  if (opts.env?.length) {
+    const keys = new Set(opts.env.map((e) => e.split('=', 1)[0]));
+    spec.env = [...spec.env.filter((e) => !keys.has(e.split('=', 1)[0])), ...opts.env];
+  }
+  // A one-off answers to its own name only, not to the service's alias.
+  spec.networks = spec.networks.map((n) => ({ ...n, aliases: [name] }));
+  spec.tty = false;
+  spec.openStdin = false;
+  return c;
+}
+
+/** Networks and volumes the container needs that do not exist yet, then create and start it. */
+export function planOneOff(desired: DesiredState, observed: ObservedState, c: DesiredContainer): Plan {
+  const b = new PlanBuilder();
+  const haveNets = new Set(observed.networks.map((n) => n.name));
+  const haveVols = new Set(observed.volumes.map((v) => v.name));
+  const after: string[] = [];
+  for (const n of desired.networks)
+    if (!n.external && !haveNets.has(n.name) && c.spec.networks.some((a) => a.network === n.name))
+      after.push(b.add({ kind: 'network.create', target: n.name, spec: n.spec, reason: 'no network' }));
+  for (const v of desired.volumes)
+    if (!v.external && !haveVols.has(v.name) && c.spec.mounts.some((m) => m.source === v.name))
+      after.push(b.add({ kind: 'volume.create', target: v.name, spec: v.spec, reason: 'no volume' }));
+  const create = b.add({
+    kind: 'container.create',
+    target: c.name,
+    service: c.service,
+    replica: 0,
+    spec: c.spec,
+    reason: 'run',
+    after,
+  });
+  b.add({
+    kind: 'container.start',
+    target: c.name,
+    service: c.service,
+    replica: 0,
+    ref: c.name,
+    reason: 'run',
+    after: [create],
+  });
+  return b.build();
+}
