@@ -1,0 +1,34 @@
+/** `--scale svc=N` and `tsstack scale svc=N`: replica counts from the command line override the file. */
+import { UsageError } from '../errors.js';
+import type { Stack } from '../spec/types.js';
+
+/** Parses `svc=N` arguments into a map (exit 2 on a malformed one or an unknown service). */
+export function parseScale(stack: Stack, args: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const arg of args) {
+    const m = /^([^=]+)=(\d+)$/.exec(arg);
+    if (!m) throw new UsageError(`"${arg}" is not a scale (expected SERVICE=REPLICAS, e.g. web=3)`);
+    const [, name = '', n = '0'] = m;
+    if (!(name in stack.services))
+      throw new UsageError(
+        `no such service: ${name} (services: ${Object.keys(stack.services).sort().join(', ')})`,
+      );
+    const s = stack.services[name];
+    if (s?.container_name && Number(n) > 1)
+      throw new UsageError(
+        `service ${name} sets container_name, so it cannot have more than one replica (asked for ${n})`,
+      );
+    out[name] = Number(n);
+  }
+  return out;
+}
+
+/** The stack with the replica counts overridden (a new object; the input is not changed). */
+export function withScale(stack: Stack, scale: Record<string, number>): Stack {
+  const services = { ...stack.services };
+  for (const [name, replicas] of Object.entries(scale)) {
+    const s = services[name];
+    if (s) services[name] = { ...s, replicas };
+  }
+  return { ...stack, services };
+}
