@@ -1,0 +1,103 @@
+/**
+ * Everything that happens, as typed events on one bus. The reconciler, scheduler, watcher and runtime
+ * adapters emit; the UI, the headless logger and the JSON output subscribe. Emitters never know who listens.
+ */
+
+export type ServicePhase =
+  | 'created'
+  | 'starting'
+  | 'running'
+  | 'healthy'
+  | 'unhealthy'
+  | 'exited'
+  | 'restarting'
+  | 'stopping'
+  | 'stopped'
+  | 'removed';
+
+export type StackEvent =
+  | {
+      kind: 'stack.loaded';
+      project: string;
+      services: string[];
+      files: string[];
+      /** Desired replicas per service, when known (the UI shows ready/desired). */
+      replicas?: Record<string, number>;
+    }
+  | { kind: 'stack.invalid'; message: string }
+  | { kind: 'plan.computed'; operations: number; text: string }
+  | { kind: 'operation.started'; id: string; description: string; service?: string }
+  | { kind: 'operation.done'; id: string; description: string; service?: string; ms: number }
+  | { kind: 'operation.failed'; id: string; description: string; service?: string; error: string }
+  | {
+      kind: 'container.state';
+      service: string;
+      replica: number;
+      container: string;
+      phase: ServicePhase;
+      exitCode?: number;
+      /** Unix ms the container last started, when known (from the engine; else the event's arrival). */
+      startedAt?: number;
+      /** The engine's restart count for this container, when known. */
+      restartCount?: number;
+    }
+  | {
+      kind: 'container.health';
+      service: string;
+      replica: number;
+      container: string;
+      health: 'starting' | 'healthy' | 'unhealthy';
+    }
+  | {
+      kind: 'container.restarting';
+      service: string;
+      replica: number;
+      container: string;
+      attempt: number;
+      /** Milliseconds until the restart. */
+      backoffMs: number;
+      reason: string;
+      lastExitCode?: number;
+    }
+  | {
+      kind: 'container.stats';
+      service: string;
+      replica: number;
+      cpuPercent: number;
+      memoryUsage: number;
+      memoryLimit: number;
+    }
+  | {
+      kind: 'container.ports';
+      service: string;
+      replica: number;
+      ports: { hostIp?: string; hostPort: number; target: number; protocol: string }[];
+    }
+  | {
+      kind: 'log';
+      service: string;
+      replica: number;
+      stream: 'stdout' | 'stderr';
+      message: string;
+      time: number;
+    }
+  | {
+      kind: 'image.progress';
+      service: string;
+      action: 'build' | 'pull';
+      message: string;
+      current?: number;
+      total?: number;
+    }
+  | { kind: 'image.done'; service: string; action: 'build' | 'pull'; image: string; ms: number }
+  | { kind: 'watch.change'; service?: string; paths: string[]; action: string }
+  | { kind: 'watch.applied'; service?: string; action: string; files: number; ms: number }
+  /** A change to a service in manual trigger mode, waiting for `trigger(service)` (a key in the UI). */
+  | { kind: 'watch.pending'; service: string; action: string; files: number }
+  | { kind: 'watch.failed'; service?: string; action: string; error: string }
+  | { kind: 'engine.disconnected'; error: string; retryInMs: number }
+  | { kind: 'engine.reconnected'; downMs: number }
+  | { kind: 'warning'; message: string; service?: string }
+  | { kind: 'error'; message: string; service?: string };
+
+export type StackEventKind = StackEvent['kind'];
