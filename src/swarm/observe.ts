@@ -1,0 +1,52 @@
+/** What the swarm holds for a project, found by the project label alone. */
+import { projectFilter } from '../reconciler/labels.js';
+import type {
+  NetworkSummary,
+  Runtime,
+  SwarmObjectSummary,
+  SwarmRuntime,
+  SwarmServiceSummary,
+  SwarmTask,
+} from '../runtime/types.js';
+
+export interface SwarmObserved {
+  services: SwarmServiceSummary[];
+  networks: NetworkSummary[];
+  secrets: SwarmObjectSummary[];
+  configs: SwarmObjectSummary[];
+}
+
+/** Lists the project's services, networks, secrets and configs. */
+export async function observeSwarm(
+  swarm: SwarmRuntime,
+  runtime: Runtime,
+  project: string,
+): Promise<SwarmObserved> {
+  const filter = projectFilter(project);
+  const [services, networks, secrets, configs] = await Promise.all([
+    swarm.listServices(filter),
+    runtime.listNetworks(filter),
+    swarm.listSecrets(filter),
+    swarm.listConfigs(filter),
+  ]);
+  return { services, networks, secrets, configs };
+}
+
+export interface ServiceTasks {
+  service: SwarmServiceSummary;
+  tasks: SwarmTask[];
+}
+
+/** Each project service with its tasks (all states, newest first). */
+export async function observeTasks(swarm: SwarmRuntime, project: string): Promise<ServiceTasks[]> {
+  const services = await swarm.listServices(projectFilter(project));
+  const out = await Promise.all(
+    services.map(async (service) => ({
+      service,
+      tasks: (await swarm.listTasks({ serviceId: service.id })).sort((a, b) =>
+        (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''),
+      ),
+    })),
+  );
+  return out.sort((a, b) => a.service.name.localeCompare(b.service.name));
+}
