@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { serviceImage } from '../../reconciler/desired.js';
+import { planDown } from '../../reconciler/lifecycle.js';
+import { observe } from '../../reconciler/observe.js';
+import { applyWithProgress, parseTimeout } from '../apply-plan.js';
+import { loadProject, runtimeFromEnv } from '../context.js';
+import { lockForCommand } from '../lock.js';
+
+interface DownOptions {
+  volumes?: boolean;
+  removeOrphans?: boolean;
+  rmi?: string;
+  timeout?: string;
+}
+
+/** `tsstack down [-v] [--remove-orphans] [--rmi local|all] [-t N]` */
+export function registerDown(program: Command): void {
+  program
+    .command('down')
+    .description('stop and remove containers and networks (named volumes only with -v)')
+    .option('-v, --volumes', "also remove the project's named and anonymous volumes")
+    .option('--remove-orphans', 'also remove containers of services not in the stack')
+    .option('--rmi <type>', 'remove images: "local" (built without an image: name) or "all"')
+    .option('-t, --timeout <seconds>', 'stop timeout')
+    .option('--target <target>', 'local (default) or swarm')
+    .action(async (opts: DownOptions & { target?: string }, cmd: Command) => {
+      if (opts.target !== undefined && opts.target !== 'local') {
+        const target = await import('../swarm-target.js');
+        target.isSwarmTarget(opts.target);
+        return target.swarmDown(cmd, { volumes: opts.volumes });
+      }
+      if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
+        throw new UsageError(`--rmi must be "local" or "all", not "${opts.rmi}"`);
+      const timeout = parseTimeout(opts.timeout);
+      const { stack } = await loadProject(cmd, { allowMissing: true });
+      const runtime = await runtimeFromEnv();
+      await lockForCommand(cmd, stack.name);
+      const observed = await observe(runtime, stack.name);
+      const services = Object.values(stack.services);
+      const wanted = services
+        .filter((s) => opts.rmi === 'all' || (opts.rmi === 'local' && !s.image))
+        .map((s) => serviceImage(stack, s));
+      const images: string[] = [];
+      for (const ref of new Set(wanted)) if (await runtime.inspectImage(ref)) images.push(ref);
+      const plan = planDown(observed, {
+        volumes: opts.volumes,
+        specServices: services.length > 0 ? services.map((s) => s.name) : undefined,
+        removeOrphans: opts.removeOrphans,
+        timeout,
+        images,
+      });
+      await applyWithProgress(runtime, plan);
+    });
+}

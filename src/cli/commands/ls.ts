@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { LABEL } from '../../reconciler/labels.js';
+import type { ContainerSummary } from '../../runtime/types.js';
+import { runtimeFromEnv } from '../context.js';
+import { renderTable, writeOut } from '../project-containers.js';
+
+export interface ProjectListing {
+  name: string;
+  /** `running(2), exited(1)` */
+  status: string;
+  running: number;
+  configFiles: string;
+}
+
+/** Groups containers by their project label into Compose-style `ls` rows, sorted by name. */
+export function projectListings(containers: ContainerSummary[]): ProjectListing[] {
+  const byProject = new Map<string, ContainerSummary[]>();
+  for (const c of containers) {
+    const p = c.labels[LABEL.project];
+    if (!p) continue;
+    byProject.set(p, [...(byProject.get(p) ?? []), c]);
+  }
+  return [...byProject.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, list]) => {
+      const counts = new Map<string, number>();
+      for (const c of list) counts.set(c.state, (counts.get(c.state) ?? 0) + 1);
+      const status = [...counts.entries()]
+        .sort(([a], [b]) => (a === 'running' ? -1 : b === 'running' ? 1 : a.localeCompare(b)))
+        .map(([state, n]) => `${state}(${n})`)
+        .join(', ');
+      const files = new Set<string>();
+      for (const c of list)
+        for (const f of (c.labels[LABEL.configFiles] ?? '').split(',')) if (f) files.add(f);
+      return { name, status, running: counts.get('running') ?? 0, configFiles: [...files].join(',') };
+    });
+}
+
+/** `tsstack ls [-a] [-q] [--format table|json]`: the projects on this engine, found by label. */
+export function registerLs(program: Command): void {
+  program
+    .command('ls')
+    .description('list the projects on this engine')
+    .option('-a, --all', 'also show projects with no running container')
+    .option('-q, --quiet', 'only print project names')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (opts: { all?: boolean; quiet?: boolean; format: string }) => {
+      if (opts.format !== 'table' && opts.format !== 'json')
+        throw new UsageError(`--format must be "table" or "json", not "${opts.format}"`);
+      const runtime = await runtimeFromEnv();
+      const containers = await runtime.listContainers({ [LABEL.project]: true }, { all: true });
+      const projects = projectListings(containers).filter((p) => opts.all || p.running > 0);
+      if (opts.quiet) return writeOut(process.stdout, projects.map((p) => `${p.name}\n`).join(''));
+      if (opts.format === 'json') {
+        const json = projects.map((p) => ({ Name: p.name, Status: p.status, ConfigFiles: p.configFiles }));
+        return writeOut(process.stdout, `${JSON.stringify(json)}\n`);
+      }
+      const rows = projects.map((p) => [p.name, p.status, p.configFiles]);
+      await writeOut(process.stdout, renderTable(['NAME', 'STATUS', 'CONFIG FILES'], rows));
+    });
+}

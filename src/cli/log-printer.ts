@@ -1,0 +1,145 @@
+/**
+ * `tsstack logs`: every container's lines as they arrive, prefixed `web-1  | ` in its service's colour.
+ * With `follow`, containers of the selection that start later (a restart, a scale-up, a recreate) are
+ * followed too, as Compose does. It ends on the signal, or once nothing is left to follow: at once when
+ * every container had already exited, after a grace period when the last one stopped while followed.
+ */
+import pc from 'picocolors';
+import { LABEL } from '../reconciler/labels.js';
+import type { Runtime } from '../runtime/types.js';
+import { projectContainer, shortName, writeOut, type ProjectContainer } from './project-containers.js';
+
+// The same order of colours as attached `up`, so a service keeps its colour between the two.
+const COLORS = [
+  pc.cyan,
+  pc.yellow,
+  pc.green,
+  pc.magenta,
+  pc.blue,
+  pc.redBright,
+  pc.cyanBright,
+  pc.yellowBright,
+];
+
+export interface LogPrintOptions {
+  follow: boolean;
+  tail?: number;
+  since?: number;
+  timestamps: boolean;
+  color: boolean;
+  signal: AbortSignal;
+  out: NodeJS.WritableStream;
+  /** Services whose new containers are followed (empty: all). */
+  services: string[];
+  /** How long to wait for a stopped container to start again before ending once no stream is left (ms). */
+  graceMs?: number;
+}
+
+/** Prints the logs of `containers`; with `follow`, also of the project's containers that start later. */
+export async function printLogs(
+  runtime: Runtime,
+  project: string,
+  containers: ProjectContainer[],
+  o: LogPrintOptions,
+): Promise<void> {
+  let width = Math.max(0, ...containers.map((c) => shortName(c).length));
+  const services = [...new Set(containers.map((c) => c.service))].sort();
+  const streams = new Map<string, Promise<void>>();
+
+  const lastPrinted = new Map<string, string>();
+  // Just after the last line printed for a container, so a restart neither repeats nor skips a line.
+  const resumeAt = (id: string): number | undefined => {
+    const last = lastPrinted.get(id);
+    return last ? unixSeconds(last) + 1e-6 : undefined;
+  };
+  const stop = new AbortController();
+  const done = AbortSignal.any([o.signal, stop.signal]);
+  const print = async (c: ProjectContainer, since: number | undefined, tail: number | undefined) => {
+    if (!services.includes(c.service)) services.push(c.service);
+    width = Math.max(width, shortName(c).length);
+    const paint = COLORS[services.indexOf(c.service) % COLORS.length] ?? ((s: string) => s);
+    // Following asks for timestamps always: where a container's printed log ends, so a restart resumes there.
+    const opts = { follow: o.follow, tail, since, timestamps: o.timestamps || o.follow };
+    for await (const line of runtime.logs(c.summary.id, opts, done)) {
+      if (line.time) lastPrinted.set(c.summary.id, line.time);
+      const raw = `${shortName(c).padEnd(width)}  | `;
+      const time = o.timestamps && line.time ? `${line.time} ` : '';
+      await writeOut(o.out, `${o.color ? paint(raw) : raw}${time}${line.message}\n`);
+    }
+  };
+
+  if (!o.follow) {
+    await Promise.all(containers.map((c) => print(c, o.since, o.tail)));
+    return;
+  }
+
+  let graceTimer: NodeJS.Timeout | undefined;
+  const restarted = new Map<string, number>();
+  const died = new Map<string, number>();
+  const followed = new Set<string>();
+  // Whether a container stopped while followed: then wait a while for it (or another) to start again.
+  let sawStop = false;
+  const follow = (
+    c: ProjectContainer,
+    since: number | undefined,
+    tail: number | undefined,
+    live: boolean,
+  ) => {
+    clearTimeout(graceTimer);
+    followed.add(c.summary.id);
+    const p = print(c, since, tail)
+      .catch((err: unknown) => {
+        if (!o.signal.aborted) process.stderr.write(`${shortName(c)}: ${(err as Error).message}\n`);
+      })
+      .finally(() => {
+        streams.delete(c.summary.id);
+        // Started again while its old stream was still closing: follow the new run.
+        const again = restarted.get(c.summary.id);
+        restarted.delete(c.summary.id);
+        if (again !== undefined && !done.aborted)
+          return follow(c, resumeAt(c.summary.id) ?? again, undefined, true);
+        sawStop ||= live;
+        if (streams.size === 0)
+          graceTimer = setTimeout(() => stop.abort(), sawStop ? (o.graceMs ?? 5000) : 0);
+      });
+    streams.set(c.summary.id, p);
+  };
+
+  // Subscribe before the first follows so no start in between is missed.
+  const events = runtime.events({ [LABEL.project]: project }, done)[Symbol.asyncIterator]();
+  const first = events.next();
+  for (const c of containers)
+    follow(c, o.since, o.tail, c.summary.state === 'running' || c.summary.state === 'restarting');
+  if (containers.length === 0) graceTimer = setTimeout(() => stop.abort(), 0);
+  try {
+    for (let r = await first; !r.done; r = await events.next()) {
+      const e = r.value;
+      if (e.type !== 'container') continue;
+      if (e.action === 'die') died.set(e.id, e.time);
+      if (e.action !== 'start') continue;
+      // A container printed before and started again: only what the new run writes, from when the old
+      // run died. One never seen (a new replica, a recreate): all of its log is new.
+      const since = resumeAt(e.id) ?? (followed.has(e.id) ? (died.get(e.id) ?? e.time) / 1000 : undefined);
+      if (streams.has(e.id)) {
+        restarted.set(e.id, since ?? e.time / 1000);
+        continue;
+      }
+      const summary = await runtime.inspectContainer(e.id).catch(() => undefined);
+      if (!summary) continue;
+      const c = projectContainer(summary);
+      if (c.oneoff || (o.services.length > 0 && !o.services.includes(c.service))) continue;
+      follow(c, since, undefined, true);
+    }
+  } finally {
+    clearTimeout(graceTimer);
+    stop.abort();
+    await Promise.all(streams.values());
+  }
+}
+
+/** An engine timestamp (RFC 3339 with nanoseconds) as Unix seconds, to the microsecond. */
+export function unixSeconds(time: string): number {
+  const m = /^(.*T\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!m) return Date.parse(time) / 1000;
+  return Date.parse(`${m[1]}${m[3]}`) / 1000 + Number(`0${m[2] ?? ''}`);
+}

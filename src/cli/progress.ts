@@ -1,0 +1,33 @@
+/**
+ * Plain progress lines for commands that change things (up -d, down, start, stop, ...), written to
+ * stderr like Compose does: ` ✔ Container demo-web-1  Started`. A bus subscriber; knows nothing else.
+ */
+import pc from 'picocolors';
+import type { EventBus } from '../events/bus.js';
+import { wantsColor } from './headless.js';
+
+const PAST: Record<string, string> = {
+  create: 'Created',
+  start: 'Started',
+  stop: 'Stopped',
+  restart: 'Restarted',
+  remove: 'Removed',
+};
+
+/** Subscribes and prints one line per finished or failed operation; returns the unsubscribe function. */
+export function printProgress(bus: EventBus, out: NodeJS.WritableStream = process.stderr): () => void {
+  const color = wantsColor(out, process.env);
+  const paint = (f: (s: string) => string, s: string): string => (color ? f(s) : s);
+  return bus.subscribe((e) => {
+    if (e.kind === 'operation.done' || e.kind === 'operation.failed') {
+      const [verb = '', object = '', ...rest] = e.description.split(' ');
+      const what = `${object.charAt(0).toUpperCase()}${object.slice(1)} ${rest.join(' ')}`;
+      if (e.kind === 'operation.done') out.write(` ${paint(pc.green, '✔')} ${what}  ${PAST[verb] ?? verb}\n`);
+      else out.write(` ${paint(pc.red, '✘')} ${what}  ${verb} failed\n`);
+    } else if (e.kind === 'image.done') {
+      out.write(` ${paint(pc.green, '✔')} Image ${e.image}  ${e.action === 'build' ? 'Built' : 'Pulled'}\n`);
+    } else if (e.kind === 'warning') {
+      out.write(`${paint(pc.yellow, 'warning:')} ${e.message}\n`);
+    }
+  });
+}

@@ -1,0 +1,271 @@
+/**
+ * Attached `up`: after the stack converged, watch it live (the Ink UI on a terminal, headless log lines
+ * otherwise) until the user quits, a signal arrives, or the containers are done. Handles SIGINT/SIGTERM
+ * (graceful stop, a second one kills), SIGHUP (reload the stack files and converge), engine reconnection
+ * (converge again), `--abort-on-container-exit` and `--exit-code-from` as Compose does.
+ */
+import { EventBus } from '../events/bus.js';
+import { startEngineFeed } from '../events/engine-feed.js';
+import { ViewStore } from '../events/store.js';
+import type { StackEvent } from '../events/types.js';
+import { applyPlan } from '../reconciler/apply.js';
+import { converge } from '../reconciler/converge.js';
+import { planStop } from '../reconciler/lifecycle.js';
+import { observe } from '../reconciler/observe.js';
+import type { Runtime } from '../runtime/types.js';
+import type { Stack } from '../spec/types.js';
+import { startSupervisor } from '../scheduler/supervisor.js';
+import type { UiHandle } from '../ui/render.js';
+import { startHeadless, type LogFormat } from './headless.js';
+import { serviceActions } from './service-actions.js';
+
+export interface SuperviseOptions {
+  runtime: Runtime;
+  stack: Stack;
+  /** The services `up` was asked for (default: all). */
+  services?: string[];
+  /** The live UI (a TTY and not --headless) or headless output. */
+  ui: boolean;
+  logFormat?: LogFormat;
+  /** Stop timeout in seconds (`-t`), else each service's stop_grace_period. */
+  timeout?: number;
+  /** Return this service's exit code; implies abortOnContainerExit. */
+  exitCodeFrom?: string;
+  abortOnContainerExit?: boolean;
+  /** Show log lines from this Unix time (seconds), e.g. when `up` began, so no early line is lost. */
+  since?: number;
+  /** Reloads the stack files (SIGHUP); absent: SIGHUP is ignored. */
+  reload?: () => Promise<Stack>;
+  /** Runs first inside the session (e.g. converge, so build progress shows in the UI). */
+  prepare?: (bus: EventBus) => Promise<void>;
+  /** Watch mode with manual triggers: what the UI's `t` key does for the selected service. */
+  onTrigger?: (service: string) => void;
+  /** The bus to use (default: a new one). */
+  bus?: EventBus;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  env?: Record<string, string | undefined>;
+  /** Process signals to handle (tests pass an EventEmitter); default `process`. */
+  signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+}
+
+type Ending = { kind: 'stop'; code: number } | { kind: 'kill'; code: number } | { kind: 'detach' };
+
+/** Supervises the running stack until it ends; resolves with the process exit code. */
+export async function superviseAttached(o: SuperviseOptions): Promise<number> {
+  const bus = o.bus ?? new EventBus();
+  const signals = o.signals ?? process;
+  const stdout = o.stdout ?? process.stdout;
+  let stack = o.stack;
+  const project = stack.name;
+  const only = o.services && o.services.length > 0 ? new Set(o.services) : undefined;
+  const watched = (service: string) => !only || only.has(service);
+  const abortOnExit = o.abortOnContainerExit === true || o.exitCodeFrom !== undefined;
+
+  let ending: Ending | undefined;
+  let resolveEnd: (e: Ending) => void = () => undefined;
+  let resolveKill: () => void = () => undefined;
+  const ended = new Promise<Ending>((resolve) => (resolveEnd = resolve));
+  const killed = new Promise<void>((resolve) => (resolveKill = resolve));
+  const end = (e: Ending) => {
+    if (e.kind === 'kill') resolveKill();
+    if (ending) return;
+    ending = e;
+    resolveEnd(e);
+  };
+
+  // Headless output reads the bus itself; its store only tracks states, so it keeps no log history.
+  const store = new ViewStore(o.ui ? {} : { config: { serviceLogLines: 1, allLogLines: 1 } });
+  const detachStore = store.attach(bus);
+  const services = Object.keys(stack.services).filter(watched);
+  bus.emit({
+    kind: 'stack.loaded',
+    project,
+    services,
+    files: [],
+    replicas: Object.fromEntries(services.map((n) => [n, stack.services[n]!.replicas])),
+  });
+
+  const feedStop = new AbortController();
+  const feed = startEngineFeed({
+    runtime: o.runtime,
+    project,
+    bus,
+    signal: feedStop.signal,
+    initialSince: o.since,
+  });
+  // What Compose lacks: unhealthy containers restarted with backoff while we are attached.
+  const stopSupervisor = startSupervisor({ runtime: o.runtime, bus, stack: () => stack });
+  const actions = serviceActions({ runtime: o.runtime, project, bus, stack, timeout: o.timeout });
+
+  let ui: UiHandle | undefined;
+  let headless: ReturnType<typeof startHeadless> | undefined;
+  if (o.ui) {
+    // Loaded only when used: Ink, React and the layout engine cost a headless supervisor ~14 MB of RSS.
+    const { startUi } = await import('../ui/render.js');
+    ui = startUi({
+      bus,
+      store,
+      stdout,
+      stdin: o.stdin,
+      env: o.env,
+      callbacks: {
+        onRestart: (s) => void actions.restart(s),
+        onStop: (s) => void actions.stop(s),
+        onStart: (s) => void actions.start(s),
+        onRebuild: (s) => void actions.rebuild(s),
+        onDetach: () => end({ kind: 'detach' }),
+        onQuit: () => end({ kind: 'stop', code: 0 }),
+        onKill: () => end({ kind: 'kill', code: 0 }),
+        ...(o.onTrigger ? { onTrigger: o.onTrigger } : {}),
+      },
+    });
+  } else {
+    headless = startHeadless({ bus, out: stdout, format: o.logFormat ?? 'plain', env: o.env });
+  }
+
+  // Compose semantics: exit codes of exited containers, the first exit aborting when asked to.
+  // Before `prepare` finished, an exit counts only for a container seen running in this session (an
+  // exited container of an earlier run is about to be started again, not a reason to abort).
+  const exitCodes = new Map<string, number>();
+  const seenRunning = new Set<string>();
+  let live = !o.prepare;
+  let firstExit: number | undefined;
+  const offExits = bus.subscribe((e: StackEvent) => {
+    if (e.kind !== 'container.state' || !watched(e.service)) return;
+    if (e.phase === 'running') seenRunning.add(e.container);
+    if (e.phase !== 'exited' || (!live && !seenRunning.has(e.container))) return;
+    const code = e.exitCode ?? 0;
+    exitCodes.set(e.service, code);
+    if (ending) return;
+    firstExit ??= code;
+    if (abortOnExit) end({ kind: 'stop', code: exitCodeFor() });
+  });
+  // --exit-code-from: that service's code; --abort-on-container-exit: the first exit's; otherwise 0
+  // (a signal or every container having finished is a normal end for a supervisor).
+  const exitCodeFor = (): number =>
+    o.exitCodeFrom !== undefined ? (exitCodes.get(o.exitCodeFrom) ?? 0) : abortOnExit ? (firstExit ?? 0) : 0;
+
+  // Headless, like Compose: when every watched container has exited (and stays so), the session ends.
+  let offDone = () => undefined as void;
+
+  let interrupts = 0;
+  const onStopSignal = () => {
+    interrupts++;
+    // As Compose says it; the live UI shows the stop itself.
+    if (!o.ui)
+      process.stderr.write(
+        interrupts === 1 ? 'Gracefully stopping... (press Ctrl+C again to force)\n' : 'Killing...\n',
+      );
+    end(interrupts === 1 ? { kind: 'stop', code: exitCodeFor() } : { kind: 'kill', code: exitCodeFor() });
+  };
+  const onHup = () => {
+    if (!o.reload) return;
+    void (async () => {
+      try {
+        stack = await o.reload!();
+        bus.emit({ kind: 'warning', message: 'stack files reloaded (SIGHUP); converging' });
+        await converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout });
+      } catch (err) {
+        bus.emit({
+          kind: 'error',
+          message: `reload failed: ${err instanceof Error ? err.message : String(err)}`,
+        });
+      }
+    })();
+  };
+  // After the engine comes back, converge again: containers it lost are recreated, stopped ones started.
+  const offReconnect = bus.subscribe((e) => {
+    if (e.kind !== 'engine.reconnected' || ending) return;
+    converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout }).catch((err: unknown) =>
+      bus.emit({
+        kind: 'error',
+        message: `converge after reconnect failed: ${err instanceof Error ? err.message : String(err)}`,
+      }),
+    );
+  });
+  signals.on('SIGINT', onStopSignal);
+  signals.on('SIGTERM', onStopSignal);
+  signals.on('SIGHUP', onHup);
+
+  let code = 0;
+  try {
+    if (o.prepare) {
+      const prepared = o.prepare(bus);
+      prepared.catch(() => undefined);
+      await Promise.race([prepared, ended]);
+    }
+    live = true;
+    if (!ui) offDone = watchAllExited(store, services, () => end({ kind: 'stop', code: exitCodeFor() }));
+    const first = await ended;
+    if (first.kind === 'detach') return 0;
+    code = first.code;
+    // A kill (second Ctrl-C) while the graceful stop runs: stop again with no grace.
+    const ok =
+      first.kind === 'kill'
+        ? await stopStack(o.runtime, project, o.services, bus, 0)
+        : await Promise.race([
+            stopStack(o.runtime, project, o.services, bus, o.timeout),
+            killed.then(() => stopStack(o.runtime, project, o.services, bus, 0)),
+          ]);
+    if (!ok && code === 0) code = 1;
+    if (o.exitCodeFrom !== undefined) code = exitCodeFor();
+    return code;
+  } finally {
+    signals.off('SIGINT', onStopSignal);
+    signals.off('SIGTERM', onStopSignal);
+    signals.off('SIGHUP', onHup);
+    offExits();
+    offDone();
+    offReconnect();
+    stopSupervisor();
+    feedStop.abort();
+    await feed.done;
+    store.flush();
+    ui?.close();
+    await ui?.waitUntilExit();
+    await headless?.stop();
+    detachStore();
+  }
+}
+
+/** Stops the project's (selected) containers in reverse dependency order; false when something failed. */
+async function stopStack(
+  runtime: Runtime,
+  project: string,
+  services: string[] | undefined,
+  bus: EventBus,
+  timeout?: number,
+): Promise<boolean> {
+  try {
+    const plan = planStop(await observe(runtime, project), { services, timeout });
+    const result = await applyPlan(runtime, plan, { bus });
+    for (const f of result.failed)
+      bus.emit({ kind: 'error', service: f.operation.service, message: f.error });
+    return result.failed.length === 0;
+  } catch (err) {
+    bus.emit({ kind: 'error', message: `stop failed: ${err instanceof Error ? err.message : String(err)}` });
+    return false;
+  }
+}
+
+/** Calls `done` once every replica of `services` has exited and nothing restarts it for two seconds. */
+function watchAllExited(store: ViewStore, services: string[], done: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const allExited = () => {
+    const s = store.getState();
+    const replicas = services.flatMap((n) => s.services[n]?.replicas ?? []);
+    return replicas.length > 0 && replicas.every((r) => r.phase === 'exited' || r.phase === 'stopped');
+  };
+  const off = store.subscribe(() => {
+    if (timer !== undefined || !allExited()) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (allExited()) done();
+    }, 2000);
+  });
+  return () => {
+    off();
+    if (timer !== undefined) clearTimeout(timer);
+  };
+}
