@@ -1,0 +1,184 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = path.join(repo, 'bin', 'tsstack.js');
+let root: string;
+
+/** Runs the built CLI in `cwd` as a user would. */
+function tsstack(cwd: string, args: string[], input?: string) {
+  const env = { ...process.env };
+  for (const k of [
+    'COMPOSE_FILE',
+    'COMPOSE_PROJECT_NAME',
+    'TSSTACK_PROJECT_NAME',
+    'COMPOSE_PROFILES',
+    'TSSTACK_PROFILES',
+  ]) {
+    delete env[k];
+  }
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    input,
+    encoding: 'utf8',
+    env,
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function project(name: string, files: Record<string, string>): string {
+  const dir = path.join(root, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+const GOOD = [
+  'services:',
+  '  web:',
+  '    image: tsstack-test/busybox:${TAG:-latest}',
+  '    ports: ["127.0.0.1:8080:80"]',
+  '    environment: [MODE=prod]',
+  '    volumes: [data:/data]',
+  '    depends_on: [db]',
+  '  db:',
+  '    image: tsstack-test/busybox:latest',
+  '  debug:',
+  '    image: tsstack-test/busybox:latest',
+  '    profiles: [debug]',
+  'volumes:',
+  '  data: {}',
+].join('\n');
+
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'pipe' });
+  root = mkdtempSync(path.join(tmpdir(), 'tsstack-e2e-config-'));
+}, 180_000);
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+// Each test spawns the CLI a few times; a busy machine makes that slow, never wrong.
+describe('tsstack config', { timeout: 180_000 }, () => {
+  it('prints the normalized stack as YAML', () => {
+    const dir = project('shop', { 'compose.yaml': GOOD, '.env': 'TAG=1.0\n' });
+    const r = tsstack(dir, ['config']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^name: shop$/m);
+    expect(r.stdout).toContain('image: tsstack-test/busybox:1.0');
+    expect(r.stdout).toMatch(/target: 80/);
+    expect(r.stdout).not.toMatch(/^ {2}debug:/m);
+  });
+
+  it('prints JSON with --format json, global options before the command', () => {
+    const dir = project('json', { 'a.yml': GOOD, 'b.yml': 'services:\n  db:\n    environment: {X: "1"}\n' });
+    const r = tsstack(dir, [
+      '-f',
+      'a.yml',
+      '-f',
+      'b.yml',
+      '-p',
+      'demo',
+      '--profile',
+      'debug',
+      'config',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { name: string; services: Record<string, { environment?: object }> };
+    expect(doc.name).toBe('demo');
+    expect(Object.keys(doc.services).sort()).toEqual(['db', 'debug', 'web']);
+    expect(doc.services.db?.environment).toEqual({ X: '1' });
+  });
+
+  it('lists services, volumes and profiles; -q prints nothing', () => {
+    const dir = project('lists', { 'compose.yaml': GOOD });
+    expect(tsstack(dir, ['config', '--services']).stdout.trim().split('\n').sort()).toEqual(['db', 'web']);
+    expect(tsstack(dir, ['config', '--volumes']).stdout).toBe('data\n');
+    expect(tsstack(dir, ['config', '--profiles']).stdout).toBe('debug\n');
+    const q = tsstack(dir, ['config', '-q']);
+    expect(q).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('warns on stderr, located, about variables that are not set', () => {
+    const dir = project('warn', { 'compose.yaml': 'services:\n  web:\n    image: "busybox${SUFFIX}"\n' });
+    const r = tsstack(dir, ['config', '--services']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('web\n');
+    expect(r.stderr).toBe(
+      'warning: compose.yaml:3:12 services.web.image: the SUFFIX variable is not set; using an empty string\n',
+    );
+  });
+
+  it('reads the stack from stdin with -f -', () => {
+    const dir = project('stdin', {});
+    const r = tsstack(dir, ['-f', '-', 'config', '--services'], 'services:\n  only:\n    image: x\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('only\n');
+  });
+
+  it('exits 2 with file:line:col and a code frame on invalid input, without a stack trace', () => {
+    const dir = project('bad', {
+      'compose.yaml':
+        'services:\n  web:\n    image: x\n    command: echo $1\n    imag: y\n  api:\n    image: ${API_IMAGE:?set API_IMAGE}\n',
+    });
+    const r = tsstack(dir, ['config']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^compose\.yaml:4:19 services\.web\.command: invalid interpolation format/m);
+    expect(r.stderr).toMatch(
+      /^compose\.yaml:7:12 services\.api\.image: required variable API_IMAGE is missing a value: set API_IMAGE$/m,
+    );
+    expect(r.stderr).toMatch(/^compose\.yaml:5:\d+ services\.web/m);
+    expect(r.stderr).toMatch(/^> +4 \| +command: echo \$1$/m);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 2 on YAML syntax errors, duplicate keys and a "billion laughs" file', () => {
+    const dup = project('dup', { 'compose.yaml': 'services:\n  web:\n    image: a\n    image: b\n' });
+    const r1 = tsstack(dup, ['config']);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(
+      /^compose\.yaml:4:5 services\.web\.image: duplicate key "image" \(first written at line 3\)$/m,
+    );
+
+    const syntax = project('syntax', { 'compose.yaml': 'services:\n  web: {image: a\n' });
+    const r2 = tsstack(syntax, ['config']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/^compose\.yaml:\d+:\d+ YAML syntax error/m);
+
+    const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i <= 9; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const bomb = project('bomb', { 'compose.yaml': `${lines.join('\n')}\nservices: {}\n` });
+    const r3 = tsstack(bomb, ['config', '-q']);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/^compose\.yaml:\d+:\d+ a\d\[\d\]: aliases expand to more than \d+ values/m);
+  });
+
+  it('exits 2 when no stack file is found, and on an invalid -p', () => {
+    const empty = project('empty', { 'readme.txt': '' });
+    const r = tsstack(empty, ['config']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no stack file found/);
+    const named = project('named', { 'compose.yaml': GOOD });
+    const bad = tsstack(named, ['-p', 'Bad Name', 'config']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid project name "Bad Name"/);
+  });
+});
