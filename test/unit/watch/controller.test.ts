@@ -189,6 +189,9 @@ describe('startWatch', () => {
       await writeFile(path.join(dir, 'src', `b${i}.js`), `${i}`);
       await sleep(80); // separate batches
     }
+    // Let the debounce deliver the last batch while the first rebuild still runs: a change that arrives
+    // after the follow-up started would rightly cause a third rebuild.
+    await sleep(400);
     expect(rebuilds).toHaveLength(1);
     release();
     await waitFor(() => rebuilds.length === 2, 'follow-up rebuild');
