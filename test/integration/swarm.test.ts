@@ -18,6 +18,9 @@ let dir = '';
 let file = '';
 let port = 0;
 let initialisedHere = false;
+// `swarm init` creates the docker_gwbridge network and `swarm leave` keeps it; remove it again when this
+// file made it, so the engine is left as it was found.
+let gwbridgeBefore = true;
 
 function stackYaml(version: string, replicas: number): string {
   return `name: ${project}
@@ -157,6 +160,9 @@ async function cleanup(p: string): Promise<void> {
 beforeAll(async () => {
   const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
   if (info.Swarm?.LocalNodeState !== 'active') {
+    gwbridgeBefore = (await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } })).some(
+      (n) => n.Name === 'docker_gwbridge',
+    );
     await docker.swarmInit({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1' });
     initialisedHere = true;
   }
@@ -170,7 +176,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await cleanup(project);
   await cleanup(rollingProject);
-  if (initialisedHere) await docker.swarmLeave({ force: true });
+  if (initialisedHere) {
+    await docker.swarmLeave({ force: true });
+    if (!gwbridgeBefore) {
+      // The ingress sandbox can hold the bridge for a moment after the leave.
+      for (let i = 0; i < 20; i++) {
+        const gone = await docker
+          .getNetwork('docker_gwbridge')
+          .remove()
+          .then(() => true)
+          .catch((e: { statusCode?: number }) => e.statusCode === 404);
+        if (gone) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, 180_000);
 
