@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (also run by `npm ci` through `prepare`).
-import { main } from '../dist/cli/main.js';
+// Thin launcher: the CLI is bundled to bundle/ by `npm run build` (also run by `npm ci` through `prepare`).
+import { main } from '../bundle/main.js';
 
 main(process.argv).then(
   (code) => {

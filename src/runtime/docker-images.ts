@@ -1,7 +1,6 @@
 /** Image builds and pulls through the Engine API, with progress from the engine's JSON stream. */
 import type Docker from 'dockerode';
 import { EngineError } from '../errors.js';
-import { buildContextTar } from './build-context.js';
 import { toEngineError } from './docker-errors.js';
 import { jsonObjects } from './json-stream.js';
 import type { BuildRequest, ProgressEvent } from './types.js';
@@ -38,6 +37,8 @@ export async function buildImage(
 ): Promise<string> {
   const name = req.tags[0] ?? req.context;
   const what = `build image ${name}`;
+  // tar-fs and the ignore matcher load only when something is built.
+  const { buildContextTar } = await import('./build-context.js');
   const ctx = buildContextTar(req);
   const opts = {
     t: req.tags,

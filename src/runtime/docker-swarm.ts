@@ -2,7 +2,8 @@
  * DockerSwarmRuntime: the SwarmRuntime interface over the Docker Engine's swarm API (dockerode).
  * Mapping between tsstack's SwarmServiceSpec and the engine's ServiceSpec lives here and nowhere else.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import DockerClient from './dockerode.js';
 import { EngineError } from '../errors.js';
 import { LogDemuxer } from './demux.js';
 import { engineCall, engineLookup, toEngineError, untyped } from './docker-errors.js';
@@ -221,7 +222,7 @@ export class DockerSwarmRuntime implements SwarmRuntime {
   ): Promise<DockerSwarmRuntime> {
     let docker: Docker;
     try {
-      docker = new Docker(modemOptions(ep, env));
+      docker = new DockerClient(modemOptions(ep, env));
     } catch (err) {
       throw new EngineError(`cannot use the container engine at ${ep.url}: ${(err as Error).message}`);
     }

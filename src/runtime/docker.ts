@@ -2,7 +2,8 @@
  * DockerRuntime: the Runtime interface over the Docker Engine API (dockerode). Also speaks to Podman's
  * Docker-compatible socket. One keep-alive agent serves every call; the API version is negotiated once.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import DockerClient from './dockerode.js';
 import { EngineError } from '../errors.js';
 import { buildImage, pullImage } from './docker-images.js';
 import { engineCall, engineLookup, statusOf, toEngineError, untyped } from './docker-errors.js';
@@ -93,7 +94,7 @@ export class DockerRuntime implements Runtime {
   static async connect(ep: EngineEndpoint, env: Record<string, string | undefined>): Promise<DockerRuntime> {
     let docker: Docker;
     try {
-      docker = new Docker(modemOptions(ep, env));
+      docker = new DockerClient(modemOptions(ep, env));
     } catch (err) {
       // Unreadable TLS certificates, or docker-modem rejecting the process's own DOCKER_HOST.
       throw new EngineError(`cannot use the container engine at ${ep.url}: ${(err as Error).message}`);

@@ -13,8 +13,6 @@ import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';
 import type { LogFormat } from '../headless.js';
 import { lockForCommand } from '../lock.js';
 import { printProgress } from '../progress.js';
-import { superviseAttached } from '../supervise.js';
-import { runWatchMode } from '../watch-mode.js';
 
 interface UpOptions {
   detach?: boolean;
@@ -129,21 +127,24 @@ export function registerUp(program: Command): void {
         print: boolean,
         onReady?: (c: WatchController) => void,
       ) =>
-        runWatchMode({
-          load: () => loadProject(cmd),
-          envFiles: globalOptions(cmd).envFile.map((f) => path.resolve(f)),
-          runtime,
-          stack,
-          raw: document,
-          bus,
-          signal,
-          services: selected,
-          print,
-          // In the live UI, Ink owns stdin: manual triggers come from its `t` key instead of typed lines.
-          keys: print && process.stdin.isTTY === true,
-          lock: () => lockForCommand(cmd, stack.name),
-          onReady,
-        });
+        // Loaded only when asked for: watch mode brings chokidar, and `up -d` should start fast.
+        import('../watch-mode.js').then(({ runWatchMode }) =>
+          runWatchMode({
+            load: () => loadProject(cmd),
+            envFiles: globalOptions(cmd).envFile.map((f) => path.resolve(f)),
+            runtime,
+            stack,
+            raw: document,
+            bus,
+            signal,
+            services: selected,
+            print,
+            // In the live UI, Ink owns stdin: manual triggers come from its `t` key instead of typed lines.
+            keys: print && process.stdin.isTTY === true,
+            lock: () => lockForCommand(cmd, stack.name),
+            onReady,
+          }),
+        );
       if (opts.detach) {
         if (opts.watch) await untilSignal((signal) => watchMode(new EventBus(), signal, true));
         return;
@@ -156,6 +157,7 @@ export function registerUp(program: Command): void {
         ? watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c))
         : undefined;
       try {
+        const { superviseAttached } = await import('../supervise.js');
         process.exitCode = await superviseAttached({
           runtime,
           stack,
