@@ -13,6 +13,7 @@ import { ConditionWatcher, healthBoundMs } from '../scheduler/conditions.js';
 import { executeDag, type DagNode, type NodeOutcome } from '../scheduler/execute.js';
 import { LABEL } from './labels.js';
 import type { Operation, Plan } from './operations.js';
+import { removeContainerAwaiting, removeNetworkAwaiting, stopContainerTolerant } from './removal.js';
 import { describeOperation } from './render.js';
 
 export interface ApplyOptions {
@@ -60,13 +61,20 @@ const PHASE_DURING: Partial<Record<Operation['kind'], ServicePhase>> = {
   'container.restart': 'restarting',
 };
 
-/** The one engine call an operation stands for. */
-async function runOperation(runtime: Runtime, op: Operation): Promise<string | undefined> {
+/**
+ * The one engine call an operation stands for. Removals and stops finish what an earlier (killed) run
+ * left in progress instead of failing on it (see removal.ts).
+ */
+async function runOperation(
+  runtime: Runtime,
+  op: Operation,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   switch (op.kind) {
     case 'network.create':
       return runtime.createNetwork(op.spec);
     case 'network.remove':
-      return runtime.removeNetwork(op.target).then(() => undefined);
+      return removeNetworkAwaiting(runtime, op.target, { signal }).then(() => undefined);
     case 'volume.create':
       return runtime.createVolume(op.spec).then(() => undefined);
     case 'volume.remove':
@@ -76,11 +84,13 @@ async function runOperation(runtime: Runtime, op: Operation): Promise<string | u
     case 'container.start':
       return runtime.startContainer(op.ref).then(() => undefined);
     case 'container.stop':
-      return runtime.stopContainer(op.ref, op.timeout).then(() => undefined);
+      return stopContainerTolerant(runtime, op.ref, op.timeout).then(() => undefined);
     case 'container.restart':
       return runtime.restartContainer(op.ref, op.timeout).then(() => undefined);
     case 'container.remove':
-      return runtime.removeContainer(op.ref, { force: true, volumes: op.volumes }).then(() => undefined);
+      return removeContainerAwaiting(runtime, op.ref, { force: true, volumes: op.volumes }, { signal }).then(
+        () => undefined,
+      );
     case 'image.remove':
       return runtime.removeImage(op.target).then(() => undefined);
     case 'container.connect':
@@ -222,7 +232,7 @@ export async function applyPlan(
           condition: 'done' as const,
           optional: softOps.has(id) || soft.has(byId.get(id)?.service ?? ''),
         })),
-      run: () => runOperation(runtime, op),
+      run: (signal) => runOperation(runtime, op, signal),
       ...(gated ? { gate: (signal: AbortSignal) => awaitGate(watcher, op, signal, bus) } : {}),
     };
   });

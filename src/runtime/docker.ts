@@ -241,7 +241,10 @@ export class DockerRuntime implements Runtime {
 
   async inspectNetwork(name: string): Promise<NetworkSummary | undefined> {
     const n = await engineLookup(`inspect network ${name}`, () => this.docker.getNetwork(name).inspect());
-    return n ? networkSummary(n as unknown as Json) : undefined;
+    if (!n) return undefined;
+    // Only an inspect lists the endpoints (keyed by container ID, or `ep-...` for a container already gone).
+    const containers = Object.keys((n as { Containers?: Record<string, unknown> | null }).Containers ?? {});
+    return { ...networkSummary(n as unknown as Json), containers };
   }
 
   async createNetwork(spec: NetworkCreateSpec): Promise<string> {

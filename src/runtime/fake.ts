@@ -76,6 +76,8 @@ export class FakeRuntime implements Runtime {
   /** Images a `pullImage` can fetch: ref → image id. */
   readonly registry = new Map<string, string>();
   private readonly faults: { method: string; message: string; remaining: number }[] = [];
+  /** Endpoints left on a network after their container went (network name → container IDs). */
+  private readonly lingering = new Map<string, Set<string>>();
   private readonly bus = new EventEmitter<{ event: [EngineEvent] }>();
   /**
    * What a started container does on its own (exit with a code, report a health status), applied just
@@ -91,6 +93,34 @@ export class FakeRuntime implements Runtime {
   /** The `nth` next call (1 = the very next) of `method` throws an EngineError with `message`. */
   failNext(method: string, message = `${method} failed (injected)`, nth = 1): void {
     this.faults.push({ method, message, remaining: nth });
+  }
+
+  /**
+   * A removal someone else started and the engine is still working on (as a SIGKILLed `down` leaves it):
+   * the container shows `removing` and another remove meets the engine's 409 until `finish` deletes it;
+   * `finish({ failed: true })` ends the removal without removing it (the engine leaves it `dead`), and
+   * `finish({ lingerOn })` leaves its endpoints on those networks until `releaseEndpoints`.
+   */
+  beginRemoval(idOrName: string): { finish(opts?: { failed?: boolean; lingerOn?: string[] }): void } {
+    const c = this.mustFind(idOrName);
+    c.summary.state = 'removing';
+    return {
+      finish: (opts = {}) => {
+        if (opts.failed) {
+          c.summary.state = 'dead';
+          return;
+        }
+        for (const n of opts.lingerOn ?? [])
+          this.lingering.set(n, new Set([...(this.lingering.get(n) ?? []), c.summary.id]));
+        this.containers.delete(c.summary.id);
+        this.emitEvent('container', 'destroy', c);
+      },
+    };
+  }
+
+  /** The engine detaches the endpoints that `beginRemoval(...).finish({ lingerOn })` left on `network`. */
+  releaseEndpoints(network: string): void {
+    this.lingering.delete(network);
   }
 
   /** The container stops on its own with `code` (a crash, or a one-shot finishing). */
@@ -232,6 +262,8 @@ export class FakeRuntime implements Runtime {
   async removeContainer(id: string, opts: RemoveOptions = {}): Promise<void> {
     this.record('removeContainer', [id, opts]);
     const c = this.mustFind(id);
+    if (c.summary.state === 'removing')
+      throw new EngineError(`removal of container ${id} is already in progress`, 409);
     if (c.summary.state === 'running' && !opts.force)
       throw new EngineError(
         `You cannot remove a running container ${c.summary.id}. Stop the container before attempting removal or force remove`,
@@ -293,7 +325,15 @@ export class FakeRuntime implements Runtime {
   async inspectNetwork(name: string): Promise<NetworkSummary | undefined> {
     this.record('inspectNetwork', [name]);
     const n = this.networks.get(name);
-    return n && structuredClone(n);
+    return n && { ...structuredClone(n), containers: this.endpointsOn(n.name) };
+  }
+
+  /** IDs with an endpoint on the network: its containers', and lingering ones of containers gone. */
+  private endpointsOn(network: string): string[] {
+    const attached = [...this.containers.values()]
+      .filter((c) => c.summary.networks.includes(network))
+      .map((c) => c.summary.id);
+    return [...new Set([...attached, ...(this.lingering.get(network) ?? [])])];
   }
 
   async createNetwork(spec: NetworkCreateSpec): Promise<string> {
@@ -317,8 +357,7 @@ export class FakeRuntime implements Runtime {
     this.record('removeNetwork', [idOrName]);
     const n = [...this.networks.values()].find((x) => x.name === idOrName || x.id === idOrName);
     if (!n) throw new EngineError(`network ${idOrName} not found`, 404);
-    const users = [...this.containers.values()].filter((c) => c.summary.networks.includes(n.name));
-    if (users.length > 0)
+    if (this.endpointsOn(n.name).length > 0)
       throw new EngineError(
         `error while removing network: network ${n.name} id ${n.id} has active endpoints`,
         403,

@@ -159,6 +159,8 @@ export interface NetworkSummary {
   attachable: boolean;
   /** Subnets from IPAM config. */
   subnets: string[];
+  /** IDs of the containers with an endpoint on it (from an inspect only; lists leave it out). */
+  containers?: string[];
 }
 
 export interface NetworkCreateSpec {
