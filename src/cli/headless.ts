@@ -111,6 +111,17 @@ class RepeatFilter {
   private readonly last = new Map<string, string>();
 
   isRepeat(e: StackEvent): boolean {
+    // Swarm: a task line when its task, state or error changed; a service line when its update state did.
+    if (e.kind === 'swarm.task' || e.kind === 'swarm.service') {
+      const key = e.kind === 'swarm.task' ? `task\0${e.service}\0${e.replica}` : `service\0${e.service}`;
+      const word =
+        e.kind === 'swarm.task'
+          ? `${e.task}\0${e.state}\0${e.node}\0${e.error ?? ''}`
+          : (e.updateState ?? '');
+      if (this.last.get(key) === word) return true;
+      this.last.set(key, word);
+      return false;
+    }
     if (e.kind !== 'container.state' && e.kind !== 'container.health') return false;
     if (e.kind === 'container.state' && e.phase === 'removed') {
       this.last.delete(e.container);
@@ -158,6 +169,16 @@ class PlainFormatter {
       return `${name} ${this.describe(word, e)}\n`;
     }
     switch (e.kind) {
+      case 'swarm.task': {
+        const name = this.colourOf(e.service)(`${e.service}.${e.replica}`);
+        const on = e.node ? ` on ${e.node}` : '';
+        const code = e.exitCode !== undefined && e.state !== 'running' ? ` (exit code ${e.exitCode})` : '';
+        return `${name} task ${e.state}${on}${code}${e.error ? `: ${e.error}` : ''} [${e.task.slice(0, 12)}]\n`;
+      }
+      case 'swarm.service':
+        // The first report without an update in flight says nothing new.
+        if (!e.updateState) return undefined;
+        return `${this.colourOf(e.service)(e.service)} update ${e.updateState.replace('_', ' ')}\n`;
       case 'warning':
         return `${this.pc.yellow('tsstack: warning:')} ${e.service ? `${e.service}: ` : ''}${e.message}\n`;
       case 'error':
@@ -231,6 +252,20 @@ class JsonFormatter {
       return `${base}}\n`;
     }
     switch (e.kind) {
+      case 'swarm.task':
+        return `${time},"event":"task_${e.state}",${JSON.stringify({
+          service: e.service,
+          replica: e.replica,
+          task: e.task,
+          node: e.node,
+          state: e.state,
+          desiredState: e.desiredState,
+          error: e.error,
+          exitCode: e.exitCode,
+        }).slice(1)}\n`;
+      case 'swarm.service':
+        if (!e.updateState) return undefined;
+        return `${time},"event":"service_update",${JSON.stringify({ service: e.service, state: e.updateState, desired: e.desired }).slice(1)}\n`;
       case 'warning':
       case 'error':
         return `${time},"event":"${e.kind}",${JSON.stringify({ service: e.service, message: e.message }).slice(1)}\n`;

@@ -15,6 +15,7 @@ import { desiredSwarm, type SwarmDesired } from '../swarm/desired.js';
 import { observeSwarm, observeTasks } from '../swarm/observe.js';
 import { planSwarm, planSwarmDown, renderSwarmPlan, type SwarmOperation } from '../swarm/plan.js';
 import { globalOptions, runtimeFromEnv } from './context.js';
+import type { LogFormat } from './headless.js';
 import { lockForCommand } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
 
@@ -93,10 +94,16 @@ export interface SwarmUpOptions {
   scale?: string[];
   /** Only these services (scale): others keep what the swarm has. */
   only?: string[];
+  /** Attached unless this, `wait`, `dryRun` or `only`: the live view until detached. */
+  detach?: boolean;
+  /** No live UI even on a terminal: log and task lines. */
+  headless?: boolean;
+  logFormat?: LogFormat;
 }
 
 /** `up --target swarm`: plan from the spec and the swarm's labelled objects, apply, optionally wait. */
 export async function swarmUp(cmd: Command, opts: SwarmUpOptions): Promise<void> {
+  const since = Math.floor(Date.now() / 1000);
   const loaded = await loadProject(cmd);
   const stack = withScale(loaded.stack, parseScale(loaded.stack, opts.scale ?? []));
   const desired = desiredOrFail({ ...loaded, stack });
@@ -113,6 +120,31 @@ export async function swarmUp(cmd: Command, opts: SwarmUpOptions): Promise<void>
     unlock();
   }
   if (opts.wait) await waitSwarmConverged(swarm, stack.name, (opts.waitTimeout ?? 120) * 1000);
+  if (opts.wait || opts.detach || opts.only) return;
+  const { watchSwarm } = await import('./swarm-live.js');
+  await watchSwarm({
+    swarm,
+    project: stack.name,
+    services: desired.services.map((s) => s.service),
+    ui: process.stdout.isTTY === true && process.stdin.isTTY === true && opts.headless !== true,
+    logFormat: opts.logFormat,
+    since,
+  });
+}
+
+/** `top --target swarm`: the live UI of a deployed swarm stack; leaving it only detaches. */
+export async function swarmTop(cmd: Command, opts: { tail: number }): Promise<void> {
+  const { stack } = await loadProject(cmd, { allowMissing: true });
+  const { swarm } = await connect();
+  const { watchSwarm, swarmServiceNames } = await import('./swarm-live.js');
+  const names = Object.keys(stack.services);
+  await watchSwarm({
+    swarm,
+    project: stack.name,
+    services: names.length > 0 ? names : await swarmServiceNames(swarm, stack.name),
+    ui: true,
+    tail: opts.tail,
+  });
 }
 
 /** `scale --target swarm SERVICE=N...`: updates the replica count of the named services only. */

@@ -22,7 +22,27 @@ export interface ServiceRow {
   cpuPercent?: number;
   memoryUsage?: number;
   progress?: string;
+  /** Swarm services only: one line per task (slot), with its node, state and error. */
+  tasks?: TaskLine[];
 }
+
+/** A Swarm task under its service row: `web.1  node-a  running`. */
+export interface TaskLine {
+  label: string;
+  node: string;
+  state: string;
+  error: string;
+  tone: Tone;
+}
+
+/** Update states of a Swarm service, as a row says them. */
+const UPDATE_WORDS: Record<string, { state: string; tone: Tone }> = {
+  updating: { state: 'updating', tone: 'progress' },
+  paused: { state: 'update paused', tone: 'bad' },
+  rollback_started: { state: 'rolling back', tone: 'warn' },
+  rollback_paused: { state: 'rollback paused', tone: 'bad' },
+  rollback_completed: { state: 'rolled back', tone: 'warn' },
+};
 
 /** A replica counts as ready when it runs and its health check, if any, passes. */
 export function isReady(r: ReplicaView): boolean {
@@ -35,7 +55,11 @@ export function serviceRow(svc: ServiceView, now: number): ServiceRow {
   const running = reps.filter((r) => r.phase === 'running');
   const started = running.map((r) => r.startedAt).filter((t): t is number => t !== undefined);
   const withStats = running.filter((r) => r.cpuPercent !== undefined);
-  const { state, tone } = describeState(svc, now);
+  const update = svc.updateState ? UPDATE_WORDS[svc.updateState] : undefined;
+  const { state, tone } = update ?? describeState(svc, now);
+  const tasks = reps.some((r) => r.taskState !== undefined)
+    ? reps.map((r) => taskLine(svc.name, r))
+    : undefined;
   return {
     name: svc.name,
     ready: reps.filter(isReady).length,
@@ -45,12 +69,28 @@ export function serviceRow(svc: ServiceView, now: number): ServiceRow {
     health: describeHealth(running),
     restarts: reps.reduce((n, r) => n + r.restarts, 0),
     lastExitCode: svc.lastExitCode,
-    ports: formatPorts(reps),
+    ports: formatPorts(reps) || formatPorts([{ ports: svc.servicePorts ?? [] }]),
     uptimeMs: started.length > 0 ? Math.max(0, now - Math.min(...started)) : undefined,
     cpuPercent: withStats.length > 0 ? withStats.reduce((n, r) => n + (r.cpuPercent ?? 0), 0) : undefined,
     memoryUsage: withStats.length > 0 ? withStats.reduce((n, r) => n + (r.memoryUsage ?? 0), 0) : undefined,
     progress: svc.image ? formatProgress(svc.image) : undefined,
+    ...(tasks ? { tasks } : {}),
   };
+}
+
+function taskLine(service: string, r: ReplicaView): TaskLine {
+  const state = r.taskState ?? r.phase;
+  const tone: Tone =
+    state === 'running'
+      ? 'ok'
+      : state === 'failed' || state === 'rejected'
+        ? 'bad'
+        : r.phase === 'starting'
+          ? r.error
+            ? 'warn'
+            : 'progress'
+          : 'idle';
+  return { label: `${service}.${r.replica}`, node: r.node || '-', state, error: r.error ?? '', tone };
 }
 
 function describeState(svc: ServiceView, now: number): { state: string; tone: Tone } {
@@ -94,7 +134,7 @@ function describeHealth(running: readonly ReplicaView[]): string {
   return `${healthy}/${checked.length} healthy`;
 }
 
-function formatPorts(reps: readonly ReplicaView[]): string {
+function formatPorts(reps: readonly Pick<ReplicaView, 'ports'>[]): string {
   const seen = new Set<string>();
   for (const r of reps) {
     for (const p of r.ports) {

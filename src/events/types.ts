@@ -95,6 +95,37 @@ export type StackEvent =
   /** A change to a service in manual trigger mode, waiting for `trigger(service)` (a key in the UI). */
   | { kind: 'watch.pending'; service: string; action: string; files: number }
   | { kind: 'watch.failed'; service?: string; action: string; error: string }
+  /** A Docker Swarm service as the swarm reports it (`--target swarm`); sent when something changed. */
+  | {
+      kind: 'swarm.service';
+      service: string;
+      /** Replicas asked for (global mode: the tasks the swarm wants running). */
+      desired: number;
+      /** updating, paused, completed, rollback_started, rollback_paused, rollback_completed. */
+      updateState?: string;
+      ports: { hostPort: number; target: number; protocol: string }[];
+    }
+  /**
+   * The current task of one slot of a Swarm service (a node, in global mode), sent when it changed. A slot
+   * that no longer exists arrives as `container.state` with phase `removed` and the task as container.
+   */
+  | {
+      kind: 'swarm.task';
+      service: string;
+      /** The slot (replicated) or a number per node (global). */
+      replica: number;
+      task: string;
+      /** The node's hostname; empty while the task is not assigned. */
+      node: string;
+      /** new, pending, assigned, accepted, preparing, ready, starting, running, complete, failed, shutdown, rejected, ... */
+      state: string;
+      desiredState: string;
+      /** The task's error, else the error of the slot's previous task while this one is not running. */
+      error?: string;
+      exitCode?: number;
+      /** Unix ms the task started running. */
+      startedAt?: number;
+    }
   | { kind: 'engine.disconnected'; error: string; retryInMs: number }
   | { kind: 'engine.reconnected'; downMs: number }
   | { kind: 'warning'; message: string; service?: string }

@@ -33,6 +33,10 @@ export interface ReplicaView {
   memoryUsage?: number;
   memoryLimit?: number;
   ports: readonly PortView[];
+  /** Swarm tasks only: the node's hostname, the task's own state word, its error. */
+  node?: string;
+  taskState?: string;
+  error?: string;
 }
 
 export interface ImageProgressView {
@@ -50,6 +54,10 @@ export interface ServiceView {
   replicas: readonly ReplicaView[];
   lastExitCode?: number;
   image?: ImageProgressView;
+  /** Swarm services only: the update state (updating, paused, rollback_completed, ...). */
+  updateState?: string;
+  /** Swarm services only: the published ports (per service, not per task). */
+  servicePorts?: readonly PortView[];
 }
 
 export interface Notice {
@@ -155,6 +163,15 @@ export function reduce(state: ViewState, event: StackEvent, now: number): ViewSt
         ...r,
         ports: event.ports,
       }));
+    case 'swarm.service':
+      return withService(state, event.service, (svc) => ({
+        ...svc,
+        desired: event.desired,
+        updateState: event.updateState,
+        servicePorts: event.ports,
+      }));
+    case 'swarm.task':
+      return withService(state, event.service, (svc) => applyTask(svc, event, now));
     case 'log':
       return appendLogEvent(state, event);
     case 'image.progress':
@@ -261,6 +278,54 @@ function applyState(
     return out;
   });
   return phase === 'exited' && event.exitCode !== undefined
+    ? { ...next, lastExitCode: event.exitCode }
+    : next;
+}
+
+/** The replica phase that stands for a Swarm task state. */
+export function taskPhase(state: string): ServicePhase {
+  switch (state) {
+    case 'running':
+      return 'running';
+    case 'complete':
+    case 'failed':
+    case 'rejected':
+      return 'exited';
+    case 'shutdown':
+    case 'remove':
+    case 'orphaned':
+      return 'stopped';
+    default:
+      // new, pending, assigned, accepted, preparing, ready, starting
+      return 'starting';
+  }
+}
+
+function applyTask(
+  svc: ServiceView,
+  event: Extract<StackEvent, { kind: 'swarm.task' }>,
+  now: number,
+): ServiceView {
+  const phase = taskPhase(event.state);
+  const next = upsertReplica(svc, event.replica, event.task, (r) => {
+    const same = r.container === event.task && r.phase === 'running';
+    return {
+      ...r,
+      container: event.task,
+      phase,
+      node: event.node,
+      taskState: event.state,
+      error: event.error,
+      exitCode: phase === 'exited' ? event.exitCode : undefined,
+      startedAt: phase === 'running' ? (event.startedAt ?? (same ? r.startedAt : now)) : undefined,
+      // A new task in a slot whose task failed is the swarm's restart (an update's new task is not).
+      restarts:
+        r.container !== event.task && (r.phase === 'exited' || event.error !== undefined)
+          ? r.restarts + 1
+          : r.restarts,
+    };
+  });
+  return phase === 'exited' && event.exitCode !== undefined && event.exitCode !== 0
     ? { ...next, lastExitCode: event.exitCode }
     : next;
 }

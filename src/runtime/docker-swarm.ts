@@ -12,9 +12,9 @@ import { labelFilters } from './docker-mapping.js';
 import { negotiateApiVersion } from './docker.js';
 import type {
   LabelFilter,
-  LogLine,
   LogOptions,
   SwarmNode,
+  SwarmLogLine,
   SwarmObjectSummary,
   SwarmPort,
   SwarmRuntime,
@@ -197,7 +197,27 @@ function taskFrom(t: Json): SwarmTask {
     ...(status.Err ? { error: String(status.Err) } : {}),
     ...(cs.ContainerID ? { containerId: String(cs.ContainerID) } : {}),
     ...(status.Timestamp ? { updatedAt: String(status.Timestamp) } : {}),
+    ...(typeof cs.ExitCode === 'number' ? { exitCode: cs.ExitCode } : {}),
   };
+}
+
+/**
+ * A service log line asked for with `details`: the engine puts the line's attributes first, as
+ * `k=v,k=v ` (URL-encoded, sorted), the swarm's node, service and task IDs among them. Pure.
+ */
+export function withDetails(text: string): { message: string; task?: string } {
+  const space = text.indexOf(' ');
+  // No attributes: the engine still writes the separating space.
+  if (space === 0) return { message: text.slice(1) };
+  const head = space < 0 ? text : text.slice(0, space);
+  if (!head.includes('=')) return { message: text };
+  const message = space < 0 ? '' : text.slice(space + 1);
+  for (const pair of head.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && decodeURIComponent(pair.slice(0, eq)) === 'com.docker.swarm.task.id')
+      return { message, task: decodeURIComponent(pair.slice(eq + 1)) };
+  }
+  return { message };
 }
 
 function objectFrom(o: Json): SwarmObjectSummary {
@@ -317,13 +337,18 @@ export class DockerSwarmRuntime implements SwarmRuntime {
     return list.map(taskFrom);
   }
 
-  async *serviceLogs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {
+  async *serviceLogs(
+    id: string,
+    opts: LogOptions & { details?: boolean },
+    signal?: AbortSignal,
+  ): AsyncIterable<SwarmLogLine> {
     const what = `read logs of service ${id}`;
     const query = {
       follow: opts.follow,
       stdout: true,
       stderr: true,
       timestamps: opts.timestamps ?? false,
+      details: opts.details ?? false,
       tail: opts.tail !== undefined ? String(opts.tail) : 'all',
       ...(opts.since !== undefined ? { since: opts.since } : {}),
       abortSignal: signal,
@@ -339,10 +364,12 @@ export class DockerSwarmRuntime implements SwarmRuntime {
     const chunks: AsyncIterable<unknown> | unknown[] = Buffer.isBuffer(answer)
       ? [answer]
       : (answer as NodeJS.ReadableStream);
+    const line = (stream: 'stdout' | 'stderr', text: string): SwarmLogLine =>
+      opts.details ? { stream, ...withDetails(text) } : { stream, message: text };
     try {
       for await (const chunk of chunks)
-        for (const l of demux.push(chunk as Buffer)) yield { stream: l.stream, message: l.line };
-      for (const l of demux.end()) yield { stream: l.stream, message: l.line };
+        for (const l of demux.push(chunk as Buffer)) yield line(l.stream, l.line);
+      for (const l of demux.end()) yield line(l.stream, l.line);
     } catch (err) {
       if (signal?.aborted) return;
       throw toEngineError(err, what);

@@ -467,6 +467,13 @@ export interface SwarmTask {
   containerId?: string;
   /** ISO time of the last state change. */
   updatedAt?: string;
+  /** The container's exit code, once it has exited. */
+  exitCode?: number;
+}
+
+/** A service log line; with `details`, the task that wrote it (from the engine's log attributes). */
+export interface SwarmLogLine extends LogLine {
+  task?: string;
 }
 
 /** A secret or config object (its content is never read back). */
@@ -506,7 +513,11 @@ export interface SwarmRuntime {
   updateService(id: string, version: number, spec: SwarmServiceSpec): Promise<void>;
   removeService(id: string): Promise<void>;
   listTasks(filter: { serviceId?: string; labels?: LabelFilter }): Promise<SwarmTask[]>;
-  serviceLogs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
+  serviceLogs(
+    id: string,
+    opts: LogOptions & { details?: boolean },
+    signal?: AbortSignal,
+  ): AsyncIterable<SwarmLogLine>;
 
   listSecrets(filter: LabelFilter): Promise<SwarmObjectSummary[]>;
   createSecret(spec: { name: string; labels: Labels; data: Buffer }): Promise<string>;

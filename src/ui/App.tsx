@@ -9,7 +9,7 @@ import { Footer } from './Footer.js';
 import { Help } from './Help.js';
 import { LogPane } from './LogPane.js';
 import { PlainView } from './PlainView.js';
-import { ServiceTable } from './ServiceTable.js';
+import { ServiceTable, tableLineCount } from './ServiceTable.js';
 import { makeTheme } from './theme.js';
 
 /** What the keys ask for; the UI never calls the runtime itself. */
@@ -31,13 +31,16 @@ export interface UiCallbacks {
 export interface AppProps {
   store: ViewStore;
   callbacks: UiCallbacks;
-  /** `top` attaches to a running stack: `q` and Ctrl-C only detach. */
-  mode?: 'up' | 'top';
+  /** `top` attaches to a running stack, `swarm` watches a swarm stack: `q` and Ctrl-C only detach. */
+  mode?: UiMode;
   color?: boolean;
   now?: () => number;
   /** Terminal size override (tests); else the stdout's, following resizes. */
   size?: { columns: number; rows: number };
 }
+
+/** up: the local stack is stopped on quit; top and swarm only detach (swarm: no stop/restart keys). */
+export type UiMode = 'up' | 'top' | 'swarm';
 
 /** Below this the table and log pane do not fit: plain lines instead. */
 export const MIN_COLUMNS = 50;
@@ -125,8 +128,9 @@ export function App({ store, callbacks, mode = 'up', color = true, now = Date.no
   const notice = state.notices.at(-1);
   const showNotice = notice && notice.level !== 'info' && clock - notice.time < 15_000;
   const footerLines = showNotice ? 2 : 1;
-  const tableRows = Math.min(Math.max(1, rows.length), Math.max(1, Math.floor((termRows - 6) / 2)));
-  const tableLines = 1 + tableRows + (rows.length > tableRows ? 1 : 0);
+  const bodyLines = tableLineCount(rows);
+  const tableRows = Math.min(Math.max(1, bodyLines), Math.max(1, Math.floor((termRows - 6) / 2)));
+  const tableLines = 1 + tableRows + (bodyLines > tableRows ? 1 : 0);
   // One line short of the terminal: a full-height frame makes Ink clear the screen each time (flicker).
   const logHeight = Math.max(1, termRows - 1 - 1 - tableLines - 1 - footerLines);
 
@@ -158,7 +162,7 @@ export function App({ store, callbacks, mode = 'up', color = true, now = Date.no
   });
   onKey.current = (input, key) => {
     if (key.ctrl && input === 'c') {
-      if (mode === 'top') return callbacks.onDetach();
+      if (mode !== 'up') return callbacks.onDetach();
       if (quittingRef.current) return callbacks.onKill();
       quit();
       return callbacks.onQuit();
@@ -205,12 +209,12 @@ export function App({ store, callbacks, mode = 'up', color = true, now = Date.no
     } else if (input === '?') setHelp((h) => !h);
     else if (input === 'd') callbacks.onDetach();
     else if (input === 'q') {
-      if (mode === 'top') callbacks.onDetach();
+      if (mode !== 'up') callbacks.onDetach();
       else if (!quittingRef.current) {
         quit();
         callbacks.onQuit();
       }
-    } else if (selectedName !== undefined) {
+    } else if (selectedName !== undefined && mode !== 'swarm') {
       if (input === 'r') callbacks.onRestart(selectedName);
       else if (input === 't' && callbacks.onTrigger) callbacks.onTrigger(selectedName);
       else if (input === 'b') callbacks.onRebuild(selectedName);
@@ -249,7 +253,7 @@ export function App({ store, callbacks, mode = 'up', color = true, now = Date.no
           tsstack
         </Text>
         {state.project ? ` ${state.project}` : ''}
-        <Text dimColor>{mode === 'top' ? ' (attached)' : ''}</Text>
+        <Text dimColor>{mode === 'top' ? ' (attached)' : mode === 'swarm' ? ' (swarm)' : ''}</Text>
         {state.pendingOperations > 0 ? <Text color={theme.tone('progress')}> · working…</Text> : null}
         <Text color={theme.tone('bad')}>{engine}</Text>
       </Text>

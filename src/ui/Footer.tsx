@@ -4,7 +4,7 @@ import type { Theme } from './theme.js';
 
 export interface FooterProps {
   /** In `top` mode, `q` only detaches: the stack keeps running. */
-  mode: 'up' | 'top';
+  mode: 'up' | 'top' | 'swarm';
   theme: Theme;
   filter: string;
   editingFilter: boolean;
@@ -35,9 +35,11 @@ export function Footer({
     );
   }
   const keys =
-    mode === 'top'
-      ? 'q detach (stack keeps running) · ? help · ↑↓/jk select · Enter logs · r restart · s stop/start · b rebuild · / filter · p pause'
-      : 'q quit · d detach · ? help · ↑↓/jk select · Enter logs · r restart · s stop/start · b rebuild · / filter · p pause';
+    mode === 'swarm'
+      ? 'q detach (the swarm keeps the stack running) · ? help · ↑↓/jk select · Enter logs · / filter · p pause'
+      : mode === 'top'
+        ? 'q detach (stack keeps running) · ? help · ↑↓/jk select · Enter logs · r restart · s stop/start · b rebuild · / filter · p pause'
+        : 'q quit · d detach · ? help · ↑↓/jk select · Enter logs · r restart · s stop/start · b rebuild · / filter · p pause';
   const flags = [
     quitting ? 'stopping the stack… Ctrl-C again to kill' : '',
     paused ? 'PAUSED (p to resume)' : '',

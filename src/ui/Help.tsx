@@ -19,7 +19,7 @@ const KEYS: [string, string][] = [
 
 export interface HelpProps {
   theme: Theme;
-  mode: 'up' | 'top';
+  mode: 'up' | 'top' | 'swarm';
   height: number;
   /** Watch mode with manual triggers: `t` applies pending changes. */
   trigger?: boolean;
@@ -30,15 +30,26 @@ export function Help({ theme, mode, height, trigger }: HelpProps) {
     ? [...KEYS.slice(0, 6), ['t', 'apply the watched changes waiting for a trigger'], ...KEYS.slice(6)]
     : KEYS;
   const keys =
-    mode === 'top'
+    mode === 'swarm'
       ? base
+          .filter(([k]) => !['r', 's', 'b', 'd', 't'].includes(k))
           .map(([k, v]): [string, string] =>
             k.startsWith('q')
-              ? [k, 'detach: the stack keeps running (use `tsstack down` to stop it)']
+              ? [
+                  `${k}  d`,
+                  'detach: the swarm keeps the stack running (tsstack down --target swarm removes it)',
+                ]
               : [k, v],
           )
-          .filter(([k]) => k !== 'd')
-      : base;
+      : mode === 'top'
+        ? base
+            .map(([k, v]): [string, string] =>
+              k.startsWith('q')
+                ? [k, 'detach: the stack keeps running (use `tsstack down` to stop it)']
+                : [k, v],
+            )
+            .filter(([k]) => k !== 'd')
+        : base;
   return (
     <Box flexDirection="column" height={height}>
       <Text bold color={theme.accent}>

@@ -10,7 +10,7 @@ export interface PlainViewProps {
   lines: readonly LogEntry[];
   width: number;
   height: number;
-  mode: 'up' | 'top';
+  mode: 'up' | 'top' | 'swarm';
   quitting: boolean;
 }
 
@@ -18,11 +18,7 @@ export function PlainView({ rows, selected, lines, width, height, mode, quitting
   const serviceLines = rows.slice(0, Math.max(1, height - 2));
   const logRoom = Math.max(0, height - 1 - serviceLines.length);
   const nameWidth = Math.min(16, Math.max(4, ...rows.map((r) => r.name.length)));
-  const keys = quitting
-    ? 'stopping… ^C kills'
-    : mode === 'top'
-      ? 'q detach ? help'
-      : 'q quit d detach ? help';
+  const keys = quitting ? 'stopping… ^C kills' : mode !== 'up' ? 'q detach ? help' : 'q quit d detach ? help';
   return (
     <Box flexDirection="column">
       {serviceLines.map((r, i) => (

@@ -2,7 +2,7 @@
 import { render } from 'ink';
 import type { EventBus } from '../events/bus.js';
 import { ViewStore } from '../events/store.js';
-import { App, type UiCallbacks } from './App.js';
+import { App, type UiCallbacks, type UiMode } from './App.js';
 
 export interface StartUiOptions {
   bus: EventBus;
@@ -11,7 +11,7 @@ export interface StartUiOptions {
   callbacks: UiCallbacks;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
-  mode?: 'up' | 'top';
+  mode?: UiMode;
   env?: Record<string, string | undefined>;
 }
 

@@ -2,16 +2,22 @@
  * `--target swarm` against the real engine as a single-node swarm. If the engine is not in a swarm, the test
  * initialises one on 127.0.0.1 and leaves it afterwards (only then); a swarm that was already there is kept.
  */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, eventually, freePort, tsstack, uniqueName } from './helpers/stack-cli.js';
+import { BIN, ROOT, docker, eventually, freePort, tsstack, uniqueName } from './helpers/stack-cli.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
 const project = uniqueName('t-swarm');
 const rollingProject = uniqueName('t-swarm-roll');
+const liveProject = uniqueName('t-swarm-live');
+const uiProject = uniqueName('t-swarm-ui');
+// The live UI runs in a real pseudo-terminal: tmux, on a socket of this file's own.
+const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+const TMUX_SOCKET = uniqueName('tsstack-swarm-ui');
 const filter = (extra: Record<string, string[]> = {}, p = project) =>
   JSON.stringify({ label: [`io.tsstack.project=${p}`], ...extra });
 let dir = '';
@@ -176,6 +182,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await cleanup(project);
   await cleanup(rollingProject);
+  await cleanup(liveProject);
+  await cleanup(uiProject);
+  if (HAS_TMUX) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
   if (initialisedHere) {
     await docker.swarmLeave({ force: true });
     if (!gwbridgeBefore) {
@@ -229,7 +238,7 @@ describe('tsstack --target swarm on a single-node swarm', () => {
     const before = (await docker.listServices({ filters: filter() })).map((s) => s.Version?.Index).sort();
     const dry = await swarm(['up', '--dry-run']);
     expect(dry.stdout).toBe('nothing to do\n');
-    const up = await swarm(['up']);
+    const up = await swarm(['up', '-d']);
     expect(up.code).toBe(0);
     expect(up.stderr).toBe('');
     const after = (await docker.listServices({ filters: filter() })).map((s) => s.Version?.Index).sort();
@@ -375,4 +384,161 @@ describe('start-first rolling update on swarm', () => {
     const down = await run(['down']);
     expect(down.code).toBe(0);
   }, 240_000);
+});
+
+describe('up --target swarm attached (headless, --log-format json)', () => {
+  it('shows each task reaching running on its node, a failed task with its exit code, and service logs; SIGTERM detaches', async () => {
+    const live = path.join(dir, 'live.yml');
+    writeFileSync(
+      live,
+      `name: ${liveProject}
+services:
+  app:
+    image: ${IMAGE}
+    command: ["sh", "-c", "trap 'exit 0' TERM; i=0; while true; do i=$$((i+1)); echo live-hello-$$i; sleep 0.5; done"]
+    stop_grace_period: 1s
+  bad:
+    image: ${IMAGE}
+    command: ["sh", "-c", "echo about to fail >&2; exit 3"]
+    deploy:
+      restart_policy:
+        condition: none
+`,
+    );
+    const [node] = (await docker.listNodes()) as { Description?: { Hostname?: string } }[];
+    const hostname = node?.Description?.Hostname ?? '';
+    expect(hostname).not.toBe('');
+    const child = spawn(
+      process.execPath,
+      [BIN, '-f', live, 'up', '--target', 'swarm', '--log-format', 'json'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines = () =>
+      stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    try {
+      const seen = await eventually(
+        async () => {
+          const l = lines();
+          const running = l.some(
+            (e) =>
+              e.event === 'task_running' && e.service === 'app' && e.replica === 1 && e.node === hostname,
+          );
+          const logged = l.some(
+            (e) =>
+              e.event === undefined &&
+              e.service === 'app' &&
+              e.replica === 1 &&
+              e.stream === 'stdout' &&
+              /^live-hello-\d+$/.test(String(e.message)),
+          );
+          const failed = l.some(
+            (e) =>
+              e.event === 'task_failed' && e.service === 'bad' && e.exitCode === 3 && e.node === hostname,
+          );
+          const badLog = l.some(
+            (e) => e.service === 'bad' && e.stream === 'stderr' && e.message === 'about to fail',
+          );
+          return running && logged && failed && badLog;
+        },
+        60_000,
+        250,
+      );
+      expect(seen, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(true);
+      expect(stderr).toContain(`create service ${liveProject}_app (no service)`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    // Never leave the CLI behind, even when it does not detach.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await exited;
+    clearTimeout(kill);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`Detached from ${liveProject}; the swarm keeps the stack running`);
+    // Detaching leaves the stack to the swarm.
+    const services = await docker.listServices({ filters: filter({}, liveProject) });
+    expect(services.map((s) => s.Spec?.Name).sort()).toEqual([`${liveProject}_app`, `${liveProject}_bad`]);
+    const down = await tsstack(['-f', live, 'down', '--target', 'swarm'], {}, 150_000);
+    expect(down.code).toBe(0);
+  }, 180_000);
+});
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', TMUX_SOCKET, ...args], { encoding: 'utf8' });
+}
+
+async function waitForScreen(test: (s: string) => boolean, what: string): Promise<string> {
+  const end = Date.now() + 90_000;
+  let last = '';
+  while (Date.now() < end) {
+    last = tmux('capture-pane', '-p', '-t', 'swarm');
+    if (test(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+}
+
+describe.skipIf(!HAS_TMUX)('up --target swarm attached on a terminal (the live UI)', () => {
+  it('shows the service running/desired, its task on the node and its log; q detaches and the stack keeps running', async () => {
+    const ui = path.join(dir, 'ui.yml');
+    writeFileSync(
+      ui,
+      `name: ${uiProject}
+services:
+  app:
+    image: ${IMAGE}
+    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do echo ui-hello; sleep 0.5; done"]
+    stop_grace_period: 1s
+    deploy:
+      replicas: 2
+`,
+    );
+    const [node] = (await docker.listNodes()) as { Description?: { Hostname?: string } }[];
+    const hostname = node?.Description?.Hostname ?? '';
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'swarm',
+      '-x',
+      '120',
+      '-y',
+      '30',
+      `cd ${ROOT} && ${process.execPath} ${BIN} -f ${ui} up --target swarm; echo EXIT=$?; sleep 60`,
+    );
+    const shown = await waitForScreen(
+      (s) =>
+        /app\s+2\/2\s+running/.test(s) &&
+        new RegExp(`app\\.1\\s+${hostname}\\s+running`).test(s) &&
+        new RegExp(`app\\.2\\s+${hostname}\\s+running`).test(s) &&
+        /app-[12] \| ui-hello/.test(s),
+      'both tasks running on the node, and log lines',
+    );
+    expect(shown).toContain(`tsstack ${uiProject} (swarm)`);
+    expect(shown).toContain('q detach (the swarm keeps the stack running)');
+
+    tmux('send-keys', '-t', 'swarm', 'q');
+    const after = await waitForScreen((s) => s.includes('EXIT='), 'the UI to exit');
+    expect(after).toContain('EXIT=0');
+    expect(after).toContain(`Detached from ${uiProject}; the swarm keeps the stack running`);
+    const [svc] = await docker.listServices({ filters: filter({}, uiProject) });
+    expect(svc?.Spec?.Name).toBe(`${uiProject}_app`);
+    const tasks = (await docker.listTasks({
+      filters: { service: [svc!.ID!], 'desired-state': ['running'] },
+    })) as {
+      Status?: { State?: string };
+    }[];
+    expect(tasks.map((t) => t.Status?.State)).toEqual(['running', 'running']);
+  }, 180_000);
 });

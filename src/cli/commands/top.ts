@@ -14,12 +14,18 @@ export function registerTop(program: Command): void {
     .alias('attach')
     .description('show the live UI of a running stack (q detaches; the stack keeps running)')
     .option('--tail <lines>', 'log lines of history to show per container', '50')
-    .action(async (opts: { tail: string }, cmd: Command) => {
+    .option('--target <target>', 'local (default) or swarm: the services and tasks of a swarm stack')
+    .action(async (opts: { tail: string; target?: string }, cmd: Command) => {
       const tail = Number(opts.tail);
       if (!Number.isInteger(tail) || tail < 0)
         throw new UsageError(`--tail must be a number of lines, not "${opts.tail}"`);
       if (!process.stdout.isTTY || !process.stdin.isTTY)
         throw new UsageError('tsstack top needs a terminal; use `tsstack ps` or `tsstack logs -f` instead');
+      if (opts.target !== undefined && opts.target !== 'local') {
+        const target = await import('../swarm-target.js');
+        target.isSwarmTarget(opts.target);
+        return target.swarmTop(cmd, { tail });
+      }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
       const bus = new EventBus();

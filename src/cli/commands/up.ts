@@ -70,6 +70,9 @@ export function registerUp(program: Command): void {
         const target = await import('../swarm-target.js');
         target.isSwarmTarget(raw.target);
         return target.swarmUp(cmd, {
+          detach: opts.detach,
+          headless: opts.headless,
+          logFormat: parseLogFormat(opts.logFormat),
           dryRun: opts.dryRun,
           removeOrphans: opts.removeOrphans,
           wait: opts.wait,

@@ -1,0 +1,189 @@
+/**
+ * The live view of a swarm stack (`up --target swarm` attached, `top --target swarm`): a feed polls the
+ * swarm's services and tasks (tasks have no engine events) and follows each service's log, emitting on the
+ * same bus as the local target, so the store, the Ink UI and the headless output are the same. Leaving it
+ * only detaches: the swarm keeps the stack running.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventBus } from '../events/bus.js';
+import { ViewStore } from '../events/store.js';
+import { projectFilter } from '../reconciler/labels.js';
+import type { SwarmRuntime } from '../runtime/types.js';
+import { observeTasks } from '../swarm/observe.js';
+import { emptySnapshot, liveEvents, liveSnapshot, serviceName, type LiveSnapshot } from '../swarm/live.js';
+import type { UiHandle } from '../ui/render.js';
+import { startHeadless, type LogFormat } from './headless.js';
+
+export interface SwarmFeedOptions {
+  swarm: SwarmRuntime;
+  project: string;
+  bus: EventBus;
+  signal: AbortSignal;
+  /** Milliseconds between polls (default 1000). */
+  intervalMs?: number;
+  /** Log lines from this Unix time (seconds). */
+  since?: number;
+  /** Log lines of history per service (when `since` is not given). */
+  tail?: number;
+}
+
+/** Polls the project's services and tasks and follows their logs until `signal` aborts. */
+export function startSwarmFeed(o: SwarmFeedOptions): { done: Promise<void> } {
+  const interval = o.intervalMs ?? 1000;
+  const nodes = new Map<string, string>();
+  const nodeReplicas = new Map<string, number>();
+  const nodeReplica = (id: string) => {
+    let n = nodeReplicas.get(id);
+    if (n === undefined) nodeReplicas.set(id, (n = nodeReplicas.size + 1));
+    return n;
+  };
+  const logs = new Map<string, Promise<void>>();
+  let snapshot: LiveSnapshot = emptySnapshot();
+  let downSince: number | undefined;
+  let inFlight: Promise<void> | undefined;
+  let polled = false;
+
+  const pollOnce = async () => {
+    const list = await observeTasks(o.swarm, o.project);
+    if (list.some((s) => s.tasks.some((t) => t.nodeId && !nodes.has(t.nodeId))))
+      for (const n of await o.swarm.listNodes()) nodes.set(n.id, n.hostname);
+    const next = liveSnapshot({ project: o.project, services: list, nodes, nodeReplica });
+    const events = liveEvents(snapshot, next);
+    snapshot = next;
+    for (const e of events) o.bus.emit(e);
+    for (const { service } of list)
+      if (!logs.has(service.id)) follow(service.id, serviceName(o.project, service));
+    polled = true;
+  };
+  // One poll at a time; a log line from an unknown task asks for one too.
+  const poll = () => (inFlight ??= pollOnce().finally(() => (inFlight = undefined)));
+
+  const replicaOf = async (task: string | undefined): Promise<number> => {
+    if (task === undefined) return 0;
+    if (!snapshot.taskReplica.has(task)) await poll().catch(() => undefined);
+    return snapshot.taskReplica.get(task)?.replica ?? 0;
+  };
+
+  const follow = (id: string, service: string) => {
+    // A service that appears after the first poll is new: all of its log.
+    const history = o.since !== undefined ? { since: o.since } : polled ? {} : { tail: o.tail ?? 0 };
+    const run = (async () => {
+      const opts = { follow: true, details: true, ...history };
+      for await (const line of o.swarm.serviceLogs(id, opts, o.signal)) {
+        const replica = await replicaOf(line.task);
+        o.bus.emit({
+          kind: 'log',
+          service,
+          replica,
+          stream: line.stream,
+          message: line.message,
+          time: Date.now(),
+        });
+      }
+    })().catch((err: unknown) => {
+      if (!o.signal.aborted)
+        o.bus.emit({ kind: 'warning', service, message: `logs of ${service}: ${(err as Error).message}` });
+    });
+    logs.set(id, run);
+  };
+
+  const done = (async () => {
+    while (!o.signal.aborted) {
+      try {
+        await poll();
+        if (downSince !== undefined)
+          o.bus.emit({ kind: 'engine.reconnected', downMs: Date.now() - downSince });
+        downSince = undefined;
+      } catch (err) {
+        if (o.signal.aborted) break;
+        if (downSince === undefined) {
+          downSince = Date.now();
+          o.bus.emit({ kind: 'engine.disconnected', error: (err as Error).message, retryInMs: interval });
+        }
+      }
+      await sleep(interval, undefined, { signal: o.signal }).catch(() => undefined);
+    }
+    await Promise.all(logs.values());
+  })();
+  return { done };
+}
+
+export interface WatchSwarmOptions {
+  swarm: SwarmRuntime;
+  project: string;
+  /** The stack's services in its order (the table's order). */
+  services: string[];
+  ui: boolean;
+  logFormat?: LogFormat;
+  since?: number;
+  tail?: number;
+  stdout?: NodeJS.WriteStream;
+  signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+}
+
+/** Shows the swarm stack live until `q`/`d`, Ctrl-C or SIGTERM; the stack keeps running. */
+export async function watchSwarm(o: WatchSwarmOptions): Promise<void> {
+  const bus = new EventBus();
+  const signals = o.signals ?? process;
+  const stdout = o.stdout ?? process.stdout;
+  const store = new ViewStore(o.ui ? {} : { config: { serviceLogLines: 1, allLogLines: 1 } });
+  const detachStore = store.attach(bus);
+  bus.emit({ kind: 'stack.loaded', project: o.project, services: o.services, files: [] });
+  let leave: () => void = () => undefined;
+  const left = new Promise<void>((resolve) => (leave = resolve));
+  const stop = new AbortController();
+  const feed = startSwarmFeed({
+    swarm: o.swarm,
+    project: o.project,
+    bus,
+    signal: stop.signal,
+    since: o.since,
+    tail: o.tail,
+  });
+  let ui: UiHandle | undefined;
+  let headless: ReturnType<typeof startHeadless> | undefined;
+  if (o.ui) {
+    const { startUi } = await import('../ui/render.js');
+    const none = () => undefined;
+    ui = startUi({
+      bus,
+      store,
+      stdout,
+      mode: 'swarm',
+      callbacks: {
+        onRestart: none,
+        onStop: none,
+        onStart: none,
+        onRebuild: none,
+        onDetach: leave,
+        onQuit: leave,
+        onKill: leave,
+      },
+    });
+  } else {
+    headless = startHeadless({ bus, out: stdout, format: o.logFormat ?? 'plain' });
+  }
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) signals.on(s, leave);
+  try {
+    await left;
+  } finally {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) signals.off(s, leave);
+    stop.abort();
+    await feed.done;
+    store.flush();
+    ui?.close();
+    await ui?.waitUntilExit();
+    await headless?.stop();
+    detachStore();
+  }
+  // Headless JSON goes to stdout: the note goes to stderr there.
+  (o.ui ? stdout : process.stderr).write(
+    `Detached from ${o.project}; the swarm keeps the stack running (tsstack down --target swarm removes it).\n`,
+  );
+}
+
+/** The project's services as the swarm has them, for `top` without a stack file. */
+export async function swarmServiceNames(swarm: SwarmRuntime, project: string): Promise<string[]> {
+  const list = await swarm.listServices(projectFilter(project));
+  return list.map((s) => serviceName(project, s)).sort();
+}
