@@ -151,38 +151,56 @@ export function interpolateTree(root: LNode, lookup: Lookup): InterpolatedTree {
   };
 
   const walk = (node: LNode, chain: PathChain): LNode => {
+    // A scalar without `$` comes out as it went in; only the rest is remembered (aliases share nodes, and a
+    // shared node is interpolated, and its problems reported, once).
+    if (node.kind === 'scalar' && !(typeof node.value === 'string' && node.value.includes('$'))) return node;
     const done = memo.get(node);
     if (done) return done;
     let out: LNode = node;
     if (node.kind === 'scalar') {
-      if (typeof node.value === 'string' && node.value.includes('$')) {
-        const path = pathOf(chain);
-        try {
-          const text = interpolateString(node.value, lookup, onUnsetAt(node.loc, path));
-          out = { ...lscalar(node.loc, castAt(path, text)), ...(node.tag ? { tag: node.tag } : {}) };
-        } catch (err) {
-          if (!(err instanceof InterpolationError)) throw err;
-          // Point at the failing `$` when the value is written as it reads, on one line.
-          const location =
-            node.textCol !== undefined && err.index !== undefined
-              ? { ...node.loc, col: node.textCol + err.index }
-              : node.loc;
-          problems.push({ location, path: [...path], message: err.message });
-          out = { ...lscalar(node.loc, ''), ...(node.tag ? { tag: node.tag } : {}) };
-        }
+      const value = node.value as string;
+      const path = pathOf(chain);
+      try {
+        const text = interpolateString(value, lookup, onUnsetAt(node.loc, path));
+        out = { ...lscalar(node.loc, castAt(path, text)), ...(node.tag ? { tag: node.tag } : {}) };
+      } catch (err) {
+        if (!(err instanceof InterpolationError)) throw err;
+        // Point at the failing `$` when the value is written as it reads, on one line.
+        const location =
+          node.textCol !== undefined && err.index !== undefined
+            ? { ...node.loc, col: node.textCol + err.index }
+            : node.loc;
+        problems.push({ location, path: [...path], message: err.message });
+        out = { ...lscalar(node.loc, ''), ...(node.tag ? { tag: node.tag } : {}) };
       }
     } else if (node.kind === 'seq') {
-      const items = node.items.map((item, i) => walk(item, { parent: chain, seg: i }));
-      if (items.some((item, i) => item !== node.items[i])) out = { ...node, items };
+      let items: LNode[] | undefined;
+      node.items.forEach((item, i) => {
+        const value = walk(item, { parent: chain, seg: i });
+        if (value !== item) (items ??= node.items.slice(0, i)).push(value);
+        else items?.push(value);
+      });
+      if (items) out = { ...node, items };
     } else {
-      let changed = false;
-      const entries = new Map<string, LEntry>();
+      // A new map only once a value changes: most mappings hold no `$` at all.
+      let entries: Map<string, LEntry> | undefined;
+      let i = 0;
       for (const [key, entry] of node.entries) {
         const value = walk(entry.value, { parent: chain, seg: key });
-        if (value !== entry.value) changed = true;
-        entries.set(key, value === entry.value ? entry : { keyLoc: entry.keyLoc, value });
+        if (value !== entry.value) {
+          if (!entries) {
+            entries = new Map<string, LEntry>();
+            let j = 0;
+            for (const [k, e] of node.entries) {
+              if (j++ === i) break;
+              entries.set(k, e);
+            }
+          }
+          entries.set(key, { keyLoc: entry.keyLoc, value });
+        } else entries?.set(key, entry);
+        i++;
       }
-      if (changed) out = { ...node, entries };
+      if (entries) out = { ...node, entries };
     }
     memo.set(node, out);
     return out;

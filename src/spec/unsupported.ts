@@ -4,6 +4,7 @@
  * the few carried keys that only make sense on a Swarm cluster are listed too, because tsstack runs them
  * on one machine and would otherwise drop them silently. Each key present produces one warning.
  */
+import { pathOf, type PathChain } from './locate.js';
 import type { PathSegment } from './types.js';
 
 /** A path pattern: `*` matches every key of a mapping (except `x-*`), `#` every item of a list. */
@@ -74,31 +75,59 @@ export const UNSUPPORTED_KEYS: readonly KeyPattern[] = [
   ['configs', '*', 'template_driver'],
 ];
 
-/** Every concrete path in `data` that one of `patterns` matches. */
+/** Every concrete path in `data` that one of `patterns` matches, pattern by pattern, each in document order. */
 export function findKeys(data: unknown, patterns: readonly KeyPattern[]): PathSegment[][] {
-  const found: PathSegment[][] = [];
-  for (const pattern of patterns) walk(data, pattern, 0, [], found);
-  return found;
+  // One walk over the data for all patterns (they share prefixes such as `services.*`), so a stack of
+  // 1,000 services is visited once rather than once per pattern.
+  const root = trieOf(patterns);
+  const found: PathSegment[][][] = patterns.map(() => []);
+  walk(data, root, undefined, found);
+  return found.flat();
 }
 
-function walk(node: unknown, pattern: KeyPattern, depth: number, path: PathSegment[], out: PathSegment[][]) {
-  if (depth === pattern.length) {
-    out.push(path);
-    return;
-  }
-  const seg = pattern[depth]!;
-  if (seg === '#') {
-    if (!Array.isArray(node)) return;
-    node.forEach((item, i) => walk(item, pattern, depth + 1, [...path, i], out));
-    return;
-  }
-  if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
-  const map = node as Record<string, unknown>;
-  if (seg === '*') {
-    for (const key of Object.keys(map)) {
-      if (!key.startsWith('x-')) walk(map[key], pattern, depth + 1, [...path, key], out);
+interface Trie {
+  /** Indexes of the patterns that end here. */
+  ends: number[];
+  items?: Trie;
+  anyKey?: Trie;
+  keys: Map<string, Trie>;
+}
+
+const newTrie = (): Trie => ({ ends: [], keys: new Map() });
+
+function trieOf(patterns: readonly KeyPattern[]): Trie {
+  const root = newTrie();
+  patterns.forEach((pattern, index) => {
+    let t = root;
+    for (const seg of pattern) {
+      if (seg === '#') t = t.items ??= newTrie();
+      else if (seg === '*') t = t.anyKey ??= newTrie();
+      else {
+        let next = t.keys.get(seg);
+        if (!next) t.keys.set(seg, (next = newTrie()));
+        t = next;
+      }
     }
+    t.ends.push(index);
+  });
+  return root;
+}
+
+function walk(node: unknown, t: Trie, path: PathChain, out: PathSegment[][][]): void {
+  for (const index of t.ends) out[index]!.push(pathOf(path));
+  if (Array.isArray(node)) {
+    const items = t.items;
+    if (items) node.forEach((item, i) => walk(item, items, { parent: path, seg: i }, out));
     return;
   }
-  if (Object.hasOwn(map, seg)) walk(map[seg], pattern, depth + 1, [...path, seg], out);
+  if (node === null || typeof node !== 'object') return;
+  const map = node as Record<string, unknown>;
+  if (t.anyKey) {
+    for (const key of Object.keys(map)) {
+      if (!key.startsWith('x-')) walk(map[key], t.anyKey, { parent: path, seg: key }, out);
+    }
+  }
+  for (const [key, sub] of t.keys) {
+    if (Object.hasOwn(map, key)) walk(map[key], sub, { parent: path, seg: key }, out);
+  }
 }

@@ -56,7 +56,9 @@ export function parseYaml(text: string, file: string, limits: ParseLimits = {}):
     };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false, lineCounter });
+  const doc = withPlainEnv(() =>
+    parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false, lineCounter }),
+  );
   const at = (offset: number): SourceLocation => {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, col: pos.col };
@@ -88,6 +90,22 @@ export function parseYaml(text: string, file: string, limits: ParseLimits = {}):
     return { problems: builder.problems };
   }
   return { node: root, problems: builder.problems };
+}
+
+/**
+ * Runs `f` with `process.env` swapped for a plain copy. yaml's parser reads `process.env.LOG_TOKENS` once per
+ * token (about 235,000 times for 1,000 services), and every read of the real `process.env` calls into C++;
+ * measured, the copy made the token parse about a fifth cheaper. `f` is synchronous, so nothing else runs
+ * before the real environment is back, and the copy has the same values.
+ */
+function withPlainEnv<T>(f: () => T): T {
+  const env = process.env;
+  process.env = { ...env };
+  try {
+    return f();
+  } finally {
+    process.env = env;
+  }
 }
 
 /** yaml's messages carry their own position text when pretty; we print positions ourselves. */
