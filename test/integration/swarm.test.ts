@@ -540,5 +540,28 @@ services:
       Status?: { State?: string };
     }[];
     expect(tasks.map((t) => t.Status?.State)).toEqual(['running', 'running']);
+
+    // top --target swarm attaches to the deployed stack: its log history and tasks; Ctrl-C detaches.
+    tmux('kill-session', '-t', 'swarm');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'swarm',
+      '-x',
+      '120',
+      '-y',
+      '30',
+      `cd ${ROOT} && ${process.execPath} ${BIN} -f ${ui} top --target swarm --tail 5; echo EXIT=$?; sleep 60`,
+    );
+    await waitForScreen(
+      (s) => /app\s+2\/2\s+running/.test(s) && /app-[12] \| ui-hello/.test(s),
+      'top: both tasks running, and log lines',
+    );
+    tmux('send-keys', '-t', 'swarm', 'C-c');
+    const detached = await waitForScreen((s) => s.includes('EXIT='), 'top to exit');
+    expect(detached).toContain('EXIT=0');
+    expect(detached).toContain(`Detached from ${uiProject}`);
+    expect((await docker.listServices({ filters: filter({}, uiProject) })).length).toBe(1);
   }, 180_000);
 });
