@@ -75,7 +75,7 @@ function checkReferences(
       report(refPath(raw, [...base, 'volumes_from'], from), unknown(target, 'volumes_from'));
   }
   for (const net of Object.keys(svc.networks)) {
-    if (!(net in stack.networks)) {
+    if (!Object.hasOwn(stack.networks, net)) {
       const hint = suggest(net, Object.keys(stack.networks));
       report(
         refPath(raw, [...base, 'networks'], net),
@@ -85,7 +85,7 @@ function checkReferences(
     }
   }
   svc.volumes.forEach((vol, i) => {
-    if (vol.type !== 'volume' || vol.source === undefined || vol.source in stack.volumes) return;
+    if (vol.type !== 'volume' || vol.source === undefined || Object.hasOwn(stack.volumes, vol.source)) return;
     const hint = suggest(vol.source, Object.keys(stack.volumes));
     report(
       [...base, 'volumes', originOf(vol) ?? i],
@@ -116,7 +116,7 @@ function checkCycles(stack: Stack, raw: RawProject, report: Report): void {
     stackPath.push(name);
     const svc = stack.services[name] as ServiceSpec;
     for (const dep of [...new Set(serviceDependencies(svc))].sort()) {
-      if (!(dep in stack.services)) continue;
+      if (!Object.hasOwn(stack.services, dep)) continue;
       if (state.get(dep) === 'visiting') {
         const cycle = stackPath.slice(stackPath.indexOf(dep));
         const start = cycle.indexOf([...cycle].sort()[0] as string);

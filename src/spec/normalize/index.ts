@@ -25,7 +25,7 @@ export function normalizeProject(raw: RawProject): {
   for (const name of Object.keys(all)) if (active.has(name)) services[name] = all[name] as ServiceSpec;
   for (const svc of Object.values(services)) {
     for (const [dep, cfg] of Object.entries(svc.depends_on)) {
-      if (cfg.required || dep in all) continue;
+      if (cfg.required || Object.hasOwn(all, dep)) continue;
       const path = ['services', svc.name, 'depends_on', dep];
       ctx.warnings.push({
         location: raw.locateKey(path),

@@ -16,7 +16,8 @@ export function activeServices(
   }
   while (queue.length > 0) {
     const name = queue.pop() as string;
-    const svc = services[name];
+    // Own keys only: a dependency named `constructor` is not Object.prototype.constructor.
+    const svc = Object.hasOwn(services, name) ? services[name] : undefined;
     if (!svc || active.has(name)) continue;
     active.add(name);
     queue.push(...serviceDependencies(svc));

@@ -14,6 +14,22 @@ function check(text: string, extra: Partial<RawProject> = {}): string[] {
 }
 
 describe('references to services', () => {
+  it('names that are also Object.prototype members are references like any other', () => {
+    const problems = check(`services:
+  web:
+    image: x
+    depends_on:
+      constructor:
+        condition: service_started
+    networks: [toString]
+    volumes: ["hasOwnProperty:/d"]
+`);
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/"constructor" is not a service/);
+    expect(problems.join('\n')).toMatch(/network "toString" is not declared/);
+    expect(problems.join('\n')).toMatch(/volume "hasOwnProperty" is not declared/);
+  });
+
   it('a valid stack has no problems', () => {
     expect(
       check(`services:
