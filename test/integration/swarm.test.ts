@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, docker, eventually, freePort, tsstack, uniqueName } from './helpers/stack-cli.js';
+import { acquireSwarmLock } from './helpers/swarm-lock.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
 const project = uniqueName('t-swarm');
@@ -27,6 +28,8 @@ let initialisedHere = false;
 // `swarm init` creates the docker_gwbridge network and `swarm leave` keeps it; remove it again when this
 // file made it, so the engine is left as it was found.
 let gwbridgeBefore = true;
+// Held from before the init to after the leave: swarm-nodes.test.ts initialises its own swarm.
+let releaseLock = () => undefined as void;
 
 function stackYaml(version: string, replicas: number): string {
   return `name: ${project}
@@ -164,6 +167,7 @@ async function cleanup(p: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  releaseLock = await acquireSwarmLock();
   const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
   if (info.Swarm?.LocalNodeState !== 'active') {
     gwbridgeBefore = (await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } })).some(
@@ -177,30 +181,34 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'token.txt'), 's3cret');
   port = await freePort();
   write('v1', 2);
-}, 120_000);
+}, 660_000);
 
 afterAll(async () => {
-  await cleanup(project);
-  await cleanup(rollingProject);
-  await cleanup(liveProject);
-  await cleanup(uiProject);
-  if (HAS_TMUX) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
-  if (initialisedHere) {
-    await docker.swarmLeave({ force: true });
-    if (!gwbridgeBefore) {
-      // The ingress sandbox can hold the bridge for a moment after the leave.
-      for (let i = 0; i < 20; i++) {
-        const gone = await docker
-          .getNetwork('docker_gwbridge')
-          .remove()
-          .then(() => true)
-          .catch((e: { statusCode?: number }) => e.statusCode === 404);
-        if (gone) break;
-        await new Promise((r) => setTimeout(r, 500));
+  try {
+    await cleanup(project);
+    await cleanup(rollingProject);
+    await cleanup(liveProject);
+    await cleanup(uiProject);
+    if (HAS_TMUX) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
+    if (initialisedHere) {
+      await docker.swarmLeave({ force: true });
+      if (!gwbridgeBefore) {
+        // The ingress sandbox can hold the bridge for a moment after the leave.
+        for (let i = 0; i < 20; i++) {
+          const gone = await docker
+            .getNetwork('docker_gwbridge')
+            .remove()
+            .then(() => true)
+            .catch((e: { statusCode?: number }) => e.statusCode === 404);
+          if (gone) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
       }
     }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  } finally {
+    releaseLock();
   }
-  if (dir) rmSync(dir, { recursive: true, force: true });
 }, 180_000);
 
 describe('tsstack --target swarm on a single-node swarm', () => {

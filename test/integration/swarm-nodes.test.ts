@@ -1,0 +1,217 @@
+/**
+ * Placement across two swarm nodes on one machine: a second dockerd in its own network namespace (veth to
+ * the host, its own data/exec root and socket, its own hostname) joins as a worker the swarm this file
+ * initialises on the main engine, advertised on the host end of the veth. Everything is removed afterwards:
+ * the stack, the worker's daemon, netns, veth and data directory, and the swarm itself.
+ *
+ * It needs the engine out of any swarm at the start (it cannot re-advertise someone else's), root, and
+ * ip/nsenter/unshare/dockerd; otherwise the test is skipped, saying why. swarm.test.ts and this file take
+ * the same lock (helpers/swarm-lock.ts), so they never hold a swarm at the same time.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, docker, eventually, tsstack, uniqueName } from './helpers/stack-cli.js';
+import { acquireSwarmLock } from './helpers/swarm-lock.js';
+
+const IMAGE = 'tsstack-test/busybox:latest';
+const SCRIPT = path.join(ROOT, 'scripts/swarm-second-node.sh');
+const project = uniqueName('t-swarm-nodes');
+const node2 = `tsn2${uniqueName('x').slice(2, 8)}`;
+let releaseLock = () => undefined as void;
+let skipReason = '';
+let nodeUp = false;
+let initialisedHere = false;
+let gwbridgeBefore = true;
+let worker: Docker | undefined;
+let managerHost = '';
+let dir = '';
+
+function freeSubnet(): string {
+  const routes = execFileSync('ip', ['-4', 'route'], { encoding: 'utf8' });
+  for (let i = 0; i < 50; i++) {
+    const prefix = `10.231.${randomInt(0, 256)}`;
+    if (!routes.includes(`${prefix}.`)) return prefix;
+  }
+  throw new Error('no free 10.231.x.0/30 subnet');
+}
+
+beforeAll(async () => {
+  const missing = ['ip', 'nsenter', 'unshare', 'dockerd'].filter(
+    (t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0,
+  );
+  if (process.getuid?.() !== 0 || missing.length > 0) {
+    skipReason = `needs root and ${missing.join(', ') || 'nothing else'}`;
+    return;
+  }
+  releaseLock = await acquireSwarmLock();
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
+  if (info.Swarm?.LocalNodeState !== 'inactive') {
+    skipReason = `the engine is already in a swarm (${info.Swarm?.LocalNodeState}); this test initialises its own`;
+    return;
+  }
+  const out = execFileSync('bash', [SCRIPT, 'up', node2, freeSubnet()], { encoding: 'utf8' });
+  nodeUp = true;
+  const env = Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  );
+  worker = new Docker({ socketPath: env.SOCKET!.replace('unix://', '') });
+  gwbridgeBefore = (await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } })).some(
+    (n) => n.Name === 'docker_gwbridge',
+  );
+  await docker.swarmInit({ ListenAddr: `${env.MANAGER_ADDR}:2377`, AdvertiseAddr: env.MANAGER_ADDR });
+  initialisedHere = true;
+  const swarm = (await docker.swarmInspect()) as { JoinTokens: { Worker: string } };
+  await worker.swarmJoin({
+    ListenAddr: `${env.WORKER_ADDR}:2377`,
+    AdvertiseAddr: env.WORKER_ADDR,
+    RemoteAddrs: [`${env.MANAGER_ADDR}:2377`],
+    JoinToken: swarm.JoinTokens.Worker,
+  });
+  // No registry: the worker gets the test image from the main engine.
+  const image = await docker.getImage(IMAGE).get();
+  await worker.loadImage(image);
+  const nodes = (await docker.listNodes()) as {
+    Description?: { Hostname?: string };
+    Spec?: { Role?: string };
+  }[];
+  managerHost = nodes.find((n) => n.Spec?.Role === 'manager')?.Description?.Hostname ?? '';
+  dir = mkdtempSync(path.join(tmpdir(), 'tsstack-swarm-nodes-'));
+}, 660_000);
+
+afterAll(async () => {
+  try {
+    if (initialisedHere) {
+      const filters = JSON.stringify({ label: [`io.tsstack.project=${project}`] });
+      for (const s of await docker.listServices({ filters }))
+        await docker
+          .getService(s.ID)
+          .remove()
+          .catch(() => undefined);
+      await eventually(
+        async () => (await docker.listContainers({ all: true, filters })).length === 0,
+        30_000,
+      );
+      for (const n of await docker.listNetworks({ filters }))
+        await docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => undefined);
+    }
+    await worker?.swarmLeave({ force: true }).catch(() => undefined);
+    if (nodeUp) execFileSync('bash', [SCRIPT, 'down', node2]);
+    if (initialisedHere) {
+      await docker.swarmLeave({ force: true });
+      if (!gwbridgeBefore)
+        for (let i = 0; i < 20; i++) {
+          const gone = await docker
+            .getNetwork('docker_gwbridge')
+            .remove()
+            .then(() => true)
+            .catch((e: { statusCode?: number }) => e.statusCode === 404);
+          if (gone) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  } finally {
+    releaseLock();
+  }
+}, 180_000);
+
+describe('--target swarm on two nodes (a worker in its own network namespace)', () => {
+  it('places tasks by hostname constraint and spread, and the live view shows each task on its node with logs from the worker', async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const file = path.join(dir, 'stack.yml');
+    writeFileSync(
+      file,
+      `name: ${project}
+services:
+  pinned:
+    image: ${IMAGE}
+    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do echo pinned-alive; sleep 0.5; done"]
+    stop_grace_period: 1s
+    deploy:
+      placement:
+        constraints: ["node.hostname == ${node2}"]
+  spread:
+    image: ${IMAGE}
+    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+    stop_grace_period: 1s
+    deploy:
+      replicas: 2
+      placement:
+        max_replicas_per_node: 1
+`,
+    );
+    const child = spawn(
+      process.execPath,
+      [BIN, '-f', file, 'up', '--target', 'swarm', '--log-format', 'json'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines = () =>
+      stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The node each slot's task last reported running on.
+    const runningOn = () => {
+      const at = new Map<string, unknown>();
+      for (const e of lines())
+        if (e.event === 'task_running') at.set(`${String(e.service)}.${String(e.replica)}`, e.node);
+      return at;
+    };
+    try {
+      const placed = await eventually(
+        async () => {
+          const at = runningOn();
+          const spread = [at.get('spread.1'), at.get('spread.2')].sort();
+          const logged = lines().some((e) => e.service === 'pinned' && e.message === 'pinned-alive');
+          return (
+            at.get('pinned.1') === node2 && spread.join() === [managerHost, node2].sort().join() && logged
+          );
+        },
+        90_000,
+        250,
+      );
+      expect(placed, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await exited;
+    clearTimeout(kill);
+    expect(code).toBe(0);
+
+    // The worker's own engine runs the pinned task's container and one of the spread ones.
+    const onWorker = (await worker!.listContainers())
+      .map((c) => c.Labels['com.docker.swarm.service.name'])
+      .sort();
+    expect(onWorker).toEqual([`${project}_pinned`, `${project}_spread`]);
+    const ps = await tsstack(['-f', file, 'ps', '--target', 'swarm', '--format', 'json']);
+    const rows = ps.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { Service: string; Tasks: { Node: string }[] });
+    const nodes = rows.flatMap((r) => r.Tasks.map((t) => `${r.Service}@${t.Node}`)).sort();
+    expect(nodes).toEqual([`pinned@${node2}`, `spread@${managerHost}`, `spread@${node2}`].sort());
+    const down = await tsstack(['-f', file, 'down', '--target', 'swarm'], {}, 150_000);
+    expect(down.code).toBe(0);
+  }, 240_000);
+});
