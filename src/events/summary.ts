@@ -113,6 +113,13 @@ function describeState(svc: ServiceView, now: number): { state: string; tone: To
   if (has('starting')) return { state: 'starting', tone: 'progress' };
   if (has('stopping')) return { state: 'stopping', tone: 'progress' };
   const exited = reps.filter((r) => r.phase === 'exited');
+  // A Swarm task says failed (or rejected: it never ran) in its own words.
+  const taskFailed = exited.find((r) => r.taskState === 'failed' || r.taskState === 'rejected');
+  if (taskFailed) {
+    const code = taskFailed.exitCode;
+    const word = taskFailed.taskState!;
+    return { state: code === undefined || code === 0 ? word : `${word} (${code})`, tone: 'bad' };
+  }
   if (exited.length > 0) {
     const code = exited[0]!.exitCode;
     const failed = exited.some((r) => r.exitCode !== undefined && r.exitCode !== 0);

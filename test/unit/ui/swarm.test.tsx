@@ -84,7 +84,7 @@ describe('App in swarm mode', () => {
     expect(frame).toMatch(/web\.1\s+manager-1\s+running/);
     expect(frame).toMatch(/web\.2\s+-\s+pending\s+no suitable node/);
     expect(lines.find((l) => l.includes('worker ') && !l.includes('worker.'))).toMatch(
-      /worker\s+0\/1\s+exited \(1\)/,
+      /worker\s+0\/1\s+failed \(1\)/,
     );
     expect(frame).toMatch(/worker\.1\s+worker-1\s+failed\s+task: non-zero exit \(1\)/);
     expect(frame).toContain('web-1 | hello from the swarm');
