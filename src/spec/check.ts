@@ -163,7 +163,8 @@ const ANY_ADDRESS = new Set(['', '0.0.0.0', '::']);
 
 // File order, so a clash is reported at the later of the two services.
 function checkPortClashes(stack: Stack, report: Report): void {
-  const bindings: Binding[] = [];
+  // By port and protocol, in the order published: only bindings of the same port can clash.
+  const bindings = new Map<string, Binding[]>();
   for (const svc of Object.values(stack.services)) {
     svc.ports.forEach((port, i) => {
       const path: PathSegment[] = ['services', svc.name, 'ports', originOf(port) ?? i];
@@ -189,18 +190,17 @@ function checkPortClashes(stack: Stack, report: Report): void {
           `host port ${b.port}/${b.protocol} is fixed but the service has ${svc.replicas} replicas; publish a range or leave the host port out`,
         );
       }
-      const clash = bindings.find(
-        (o) =>
-          o.port === b.port &&
-          o.protocol === b.protocol &&
-          (o.ip === b.ip || ANY_ADDRESS.has(o.ip) || ANY_ADDRESS.has(b.ip)),
-      );
+      const key = `${b.port}/${b.protocol}`;
+      let same = bindings.get(key);
+      // A port that is not a number (NaN) equals no other.
+      if (!same || Number.isNaN(b.port)) bindings.set(key, (same = []));
+      const clash = same.find((o) => o.ip === b.ip || ANY_ADDRESS.has(o.ip) || ANY_ADDRESS.has(b.ip));
       if (clash) {
         const where =
           clash.service === svc.name ? 'another port of this service' : `service "${clash.service}"`;
         report(path, `host port ${formatBinding(b)} is already published by ${where}`);
       }
-      bindings.push(b);
+      same.push(b);
     });
   }
 }

@@ -150,10 +150,13 @@ export function interpolateTree(root: LNode, lookup: Lookup): InterpolatedTree {
     });
   };
 
+  // A scalar without `$` comes out as it went in (checked before a path is made for it); only the rest is
+  // remembered (aliases share nodes, and a shared node is interpolated, and its problems reported, once).
+  const unchanged = (node: LNode): boolean =>
+    node.kind === 'scalar' && !(typeof node.value === 'string' && node.value.includes('$'));
+
   const walk = (node: LNode, chain: PathChain): LNode => {
-    // A scalar without `$` comes out as it went in; only the rest is remembered (aliases share nodes, and a
-    // shared node is interpolated, and its problems reported, once).
-    if (node.kind === 'scalar' && !(typeof node.value === 'string' && node.value.includes('$'))) return node;
+    if (unchanged(node)) return node;
     const done = memo.get(node);
     if (done) return done;
     let out: LNode = node;
@@ -176,7 +179,7 @@ export function interpolateTree(root: LNode, lookup: Lookup): InterpolatedTree {
     } else if (node.kind === 'seq') {
       let items: LNode[] | undefined;
       node.items.forEach((item, i) => {
-        const value = walk(item, { parent: chain, seg: i });
+        const value = unchanged(item) ? item : walk(item, { parent: chain, seg: i });
         if (value !== item) (items ??= node.items.slice(0, i)).push(value);
         else items?.push(value);
       });
@@ -186,7 +189,7 @@ export function interpolateTree(root: LNode, lookup: Lookup): InterpolatedTree {
       let entries: Map<string, LEntry> | undefined;
       let i = 0;
       for (const [key, entry] of node.entries) {
-        const value = walk(entry.value, { parent: chain, seg: key });
+        const value = unchanged(entry.value) ? entry.value : walk(entry.value, { parent: chain, seg: key });
         if (value !== entry.value) {
           if (!entries) {
             entries = new Map<string, LEntry>();

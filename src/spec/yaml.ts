@@ -1,4 +1,14 @@
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Alias } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Alias,
+  type Scalar,
+} from 'yaml';
 import type { SpecProblem } from './errors.js';
 import {
   lmap,
@@ -7,6 +17,7 @@ import {
   pathOf,
   type LMap,
   type LNode,
+  type LScalar,
   type MergeTag,
   type PathChain,
   type ScalarValue,
@@ -59,10 +70,7 @@ export function parseYaml(text: string, file: string, limits: ParseLimits = {}):
   const doc = withPlainEnv(() =>
     parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false, lineCounter }),
   );
-  const at = (offset: number): SourceLocation => {
-    const pos = lineCounter.linePos(offset);
-    return { file, line: pos.line, col: pos.col };
-  };
+  const at = positions(lineCounter.lineStarts, file);
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => ({
@@ -90,6 +98,23 @@ export function parseYaml(text: string, file: string, limits: ParseLimits = {}):
     return { problems: builder.problems };
   }
   return { node: root, problems: builder.problems };
+}
+
+/**
+ * Offset → file:line:col, as `LineCounter.linePos` computes it (`lineStarts` ascending), without its binary
+ * search and its intermediate object: the builder asks for offsets in nearly ascending order, so the search
+ * starts where the last one ended and moves a line or two.
+ */
+function positions(lineStarts: readonly number[], file: string): (offset: number) => SourceLocation {
+  let low = 0;
+  return (offset) => {
+    // The first line start at or after `offset`.
+    while (low > 0 && (lineStarts[low - 1] as number) >= offset) low--;
+    while (low < lineStarts.length && (lineStarts[low] as number) < offset) low++;
+    if (lineStarts[low] === offset) return { file, line: low + 1, col: 1 };
+    if (low === 0) return { file, line: 0, col: offset };
+    return { file, line: low, col: offset - (lineStarts[low - 1] as number) + 1 };
+  };
 }
 
 /**
@@ -208,19 +233,16 @@ class Builder {
   private collection(node: unknown, path: PathChain): Built {
     const loc = this.locOf(node);
     const tag = mergeTag(node);
-    if (isScalar(node)) {
-      const out = lscalar(loc, tag === 'reset' ? null : scalarValue(node.value, node));
-      if (tag) out.tag = tag;
-      if (typeof out.value === 'string' && out.value.includes('$')) {
-        const textCol = this.textColumn(node, out.value, loc);
-        if (textCol !== undefined) out.textCol = textCol;
-      }
-      return { node: out, size: 1 };
-    }
+    if (isScalar(node)) return { node: this.scalar(node, loc, tag), size: 1 };
     if (isSeq(node)) {
       const out = lseq(loc);
       let size = 1;
       node.items.forEach((item, i) => {
+        if (isPlainScalar(item)) {
+          out.items.push(this.scalar(item, this.locOf(item), mergeTag(item)));
+          size += 1;
+          return;
+        }
         const b = this.build(item, { parent: path, seg: i });
         out.items.push(b.node);
         size += b.size;
@@ -235,6 +257,16 @@ class Builder {
     }
     // A null document body or an unexpected node type.
     return { node: lscalar(loc, null), size: 1 };
+  }
+
+  private scalar(node: Scalar, loc: SourceLocation, tag: MergeTag | undefined): LScalar {
+    const out = lscalar(loc, tag === 'reset' ? null : scalarValue(node.value, node));
+    if (tag) out.tag = tag;
+    if (typeof out.value === 'string' && out.value.includes('$')) {
+      const textCol = this.textColumn(node, out.value, loc);
+      if (textCol !== undefined) out.textCol = textCol;
+    }
+    return out;
   }
 
   private mapping(pairs: unknown[], loc: SourceLocation, path: PathChain): Built {
@@ -274,10 +306,17 @@ class Builder {
         });
         continue;
       }
-      const valueLoc = pair.value ? this.locOf(pair.value) : keyLoc;
-      const b = pair.value
-        ? this.build(pair.value, { parent: path, seg: key })
-        : { node: lscalar(valueLoc, null), size: 1 };
+      // Most values are scalars without an anchor: built here, with no path or size record to allocate.
+      const value = pair.value;
+      if (!value || isPlainScalar(value)) {
+        const node = isPlainScalar(value)
+          ? this.scalar(value, this.locOf(value), mergeTag(value))
+          : lscalar(keyLoc, null);
+        out.entries.set(key, { keyLoc, value: node });
+        size += 1;
+        continue;
+      }
+      const b = this.build(value, { parent: path, seg: key });
       out.entries.set(key, { keyLoc, value: b.node });
       size += b.size;
     }
@@ -312,6 +351,11 @@ class Builder {
     }
     return size;
   }
+}
+
+/** A scalar that no alias can name, so it is built once, where it stands. */
+function isPlainScalar(node: unknown): node is Scalar {
+  return isScalar(node) && !node.anchor;
 }
 
 function isMergeKey(key: unknown): boolean {
