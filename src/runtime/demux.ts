@@ -12,6 +12,7 @@ export interface Frame {
 }
 
 const HEADER = 8;
+const EMPTY = Buffer.alloc(0);
 
 /** Incremental decoder: push chunks as they arrive, get the complete frames so far. */
 export class FrameDecoder {
@@ -30,7 +31,9 @@ export class FrameDecoder {
       frames.push({ stream: type === 2 ? 'stderr' : 'stdout', payload });
       offset += HEADER + size;
     }
-    this.pending = this.pending.subarray(offset);
+    // Keep a copy of an unfinished frame, not a view: a view would pin the whole (often 64 KiB) chunk for
+    // as long as the stream is idle, for every followed container.
+    this.pending = offset === this.pending.length ? EMPTY : Buffer.from(this.pending.subarray(offset));
     return frames;
   }
 
@@ -52,7 +55,8 @@ export class LineSplitter {
       lines.push(stripCr(data.toString('utf8', start, i)));
       start = i + 1;
     }
-    this.partial = data.subarray(start);
+    // A copy of the partial line, not a view pinning the whole chunk (see FrameDecoder.push).
+    this.partial = start === data.length ? EMPTY : Buffer.from(data.subarray(start));
     return lines;
   }
 

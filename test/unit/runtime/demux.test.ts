@@ -88,6 +88,18 @@ describe('LogDemuxer', () => {
     ]);
   });
 
+  it('keeps an unfinished frame and a partial line as copies, not views pinning the chunk they came from', () => {
+    const d = new LogDemuxer(true);
+    const frames = Buffer.concat([encodeFrame('stdout', 'first\npart'), encodeFrame('stdout', 'ial')]);
+    const chunk = Buffer.from(frames.subarray(0, frames.length - 2));
+    expect(d.push(chunk)).toEqual([{ stream: 'stdout', line: 'first' }]);
+    // The stream may reuse or free its chunk once pushed: what is kept must not change with it.
+    chunk.fill(0x58);
+    expect([...d.push(frames.subarray(frames.length - 2)), ...d.push(Buffer.from('')), ...d.end()]).toEqual([
+      { stream: 'stdout', line: 'partial' },
+    ]);
+  });
+
   it('treats a TTY stream as raw stdout', () => {
     const d = new LogDemuxer(false);
     expect([...d.push(Buffer.from('\u0001raw\r\nline\n')), ...d.end()]).toEqual([
