@@ -74,9 +74,15 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
     resolveEnd(e);
   };
 
-  // Headless output reads the bus itself; its store only tracks states, so it keeps no log history.
+  // Headless output reads the bus itself; its store only tracks states (for "all exited"), so log lines and
+  // stats never reach it: folding ~10k lines a second into a store nobody renders was most of the garbage
+  // a headless supervisor made (see bench/soak and docs/ui.md).
   const store = new ViewStore(o.ui ? {} : { config: { serviceLogLines: 1, allLogLines: 1 } });
-  const detachStore = store.attach(bus);
+  const detachStore = o.ui
+    ? store.attach(bus)
+    : bus.subscribe((e) => {
+        if (e.kind !== 'log' && e.kind !== 'container.stats') store.dispatch(e);
+      });
   const services = Object.keys(stack.services).filter(watched);
   bus.emit({
     kind: 'stack.loaded',
@@ -93,6 +99,8 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
     bus,
     signal: feedStop.signal,
     initialSince: o.since,
+    // CPU and memory columns exist only in the live UI: headless, a stats stream per container is waste.
+    stats: o.ui,
   });
   // What Compose lacks: unhealthy containers restarted with backoff while we are attached.
   const stopSupervisor = startSupervisor({ runtime: o.runtime, bus, stack: () => stack });
