@@ -11,6 +11,7 @@ import type { WatchController } from '../../watch/controller.js';
 import { parseTimeout } from '../apply-plan.js';
 import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';
 import type { LogFormat } from '../headless.js';
+import { tuneHeapForSupervisor } from '../heap-flags.js';
 import { lockForCommand } from '../lock.js';
 import { printProgress } from '../progress.js';
 
@@ -80,6 +81,10 @@ export function registerUp(program: Command): void {
           scale: opts.scale,
         });
       }
+      // Before the heap has grown: a headless attached session becomes a long-running supervisor.
+      const headless = process.stdout.isTTY !== true || process.stdin.isTTY !== true || opts.headless;
+      if (headless && !opts.detach && !opts.dryRun && !opts.wait && opts.start !== false)
+        tuneHeapForSupervisor(process.env);
       const build = raw.build === true ? 'always' : raw.build === false ? 'never' : undefined;
       const timeout = parseTimeout(opts.timeout);
       const logFormat = parseLogFormat(opts.logFormat);
