@@ -329,9 +329,15 @@ export class DockerSwarmRuntime implements SwarmRuntime {
     await engineLookup(`remove service ${id}`, () => this.docker.getService(id).remove());
   }
 
-  async listTasks(filter: { serviceId?: string; labels?: LabelFilter }): Promise<SwarmTask[]> {
+  async listTasks(filter: {
+    serviceId?: string;
+    serviceIds?: string[];
+    labels?: LabelFilter;
+  }): Promise<SwarmTask[]> {
     const filters: Record<string, string[]> = {};
-    if (filter.serviceId) filters.service = [filter.serviceId];
+    const ids = [...(filter.serviceId ? [filter.serviceId] : []), ...(filter.serviceIds ?? [])];
+    // Several values of one filter key match any of them.
+    if (ids.length > 0) filters.service = ids;
     if (filter.labels) filters.label = labelFilters(filter.labels).label;
     const list = (await engineCall('list swarm tasks', () => this.docker.listTasks({ filters }))) as Json[];
     return list.map(taskFrom);

@@ -512,7 +512,12 @@ export interface SwarmRuntime {
   /** Replaces the service's spec; `version` is the one last observed (the engine refuses a stale one). */
   updateService(id: string, version: number, spec: SwarmServiceSpec): Promise<void>;
   removeService(id: string): Promise<void>;
-  listTasks(filter: { serviceId?: string; labels?: LabelFilter }): Promise<SwarmTask[]>;
+  /** Tasks of one service, of several (`serviceIds`: one call), or by labels. */
+  listTasks(filter: {
+    serviceId?: string;
+    serviceIds?: string[];
+    labels?: LabelFilter;
+  }): Promise<SwarmTask[]>;
   serviceLogs(
     id: string,
     opts: LogOptions & { details?: boolean },

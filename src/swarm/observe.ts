@@ -37,16 +37,12 @@ export interface ServiceTasks {
   tasks: SwarmTask[];
 }
 
-/** Each project service with its tasks (all states, newest first). */
+/** Each project service with its tasks (all states, newest first): two engine calls whatever the count. */
 export async function observeTasks(swarm: SwarmRuntime, project: string): Promise<ServiceTasks[]> {
   const services = await swarm.listServices(projectFilter(project));
-  const out = await Promise.all(
-    services.map(async (service) => ({
-      service,
-      tasks: (await swarm.listTasks({ serviceId: service.id })).sort((a, b) =>
-        (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''),
-      ),
-    })),
-  );
-  return out.sort((a, b) => a.service.name.localeCompare(b.service.name));
+  const tasks = services.length > 0 ? await swarm.listTasks({ serviceIds: services.map((s) => s.id) }) : [];
+  tasks.sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''));
+  return services
+    .map((service) => ({ service, tasks: tasks.filter((t) => t.serviceId === service.id) }))
+    .sort((a, b) => a.service.name.localeCompare(b.service.name));
 }
