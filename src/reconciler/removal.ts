@@ -10,6 +10,8 @@ import { EngineError } from '../errors.js';
 import type { RemoveOptions, Runtime } from '../runtime/types.js';
 
 export interface AwaitOptions {
+  /** Networks: give up sooner when the engine refuses although it lists no endpoint (ms). */
+  staleAfterMs?: number;
   /** Give up after this long (ms); the error then says what is still in progress. */
   timeoutMs?: number;
   /** First poll interval (ms); it doubles up to 1 s. */
@@ -20,6 +22,8 @@ export interface AwaitOptions {
 /** Default bounds: deleting a big writable layer can take the engine many seconds. */
 export const CONTAINER_REMOVAL_TIMEOUT_MS = 120_000;
 export const NETWORK_DETACH_TIMEOUT_MS = 30_000;
+/** How long a refusal with no endpoint left at all may last before it is taken for a stale count. */
+export const NETWORK_STALE_COUNT_MS = 5_000;
 
 function statusOf(err: unknown): number | undefined {
   return err instanceof EngineError ? err.statusCode : undefined;
@@ -102,6 +106,10 @@ export async function removeContainerAwaiting(
  * container that is gone or being removed (the project's just-removed containers, detaching), waits and
  * tries again. An endpoint of a live container (say, another project's container connected to it) fails
  * at once, in the engine's words: that network is still in use and is left alone.
+ *
+ * Docker 20.10 (and later, moby/moby#42119) can also keep a stale endpoint count: the network lists no
+ * endpoint at all and is still refused, until the daemon restarts. Nothing in the API clears that, so
+ * after a short wait this fails saying so (the network stays; the next `up` reuses it).
  */
 export async function removeNetworkAwaiting(
   runtime: Runtime,
@@ -110,6 +118,8 @@ export async function removeNetworkAwaiting(
 ): Promise<void> {
   const timeoutMs = wait.timeoutMs ?? NETWORK_DETACH_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
+  const staleAfterMs = wait.staleAfterMs ?? NETWORK_STALE_COUNT_MS;
+  let emptySince: number | undefined;
   let poll = wait.pollMs ?? 100;
   for (;;) {
     let refusal: unknown;
@@ -120,9 +130,17 @@ export async function removeNetworkAwaiting(
       if (!isActiveEndpoints(err)) throw err;
       refusal = err;
     }
-    const users = await liveUsers(runtime, name);
+    const { live: users, endpoints } = await attached(runtime, name);
     if (users.length > 0)
       throw new EngineError(`${message(refusal)} (still used by ${users.join(', ')})`, statusOf(refusal));
+    emptySince = endpoints === 0 ? (emptySince ?? Date.now()) : undefined;
+    if (emptySince !== undefined && Date.now() - emptySince >= staleAfterMs)
+      throw new EngineError(
+        `${message(refusal)}, yet no container or endpoint is attached to it: the engine's endpoint count ` +
+          'for it is stale (a Docker engine bug, moby/moby#42119, cleared only when the daemon restarts); ' +
+          'the network is left in place and the next `up` reuses it',
+        statusOf(refusal),
+      );
     if (Date.now() >= deadline)
       throw new EngineError(
         `${message(refusal)} (the endpoints of removed containers did not detach within ${Math.round(timeoutMs / 1000)} s)`,
@@ -133,15 +151,21 @@ export async function removeNetworkAwaiting(
   }
 }
 
-/** Names of live containers (not gone, not being removed) with an endpoint on the network. */
-async function liveUsers(runtime: Runtime, network: string): Promise<string[]> {
+/**
+ * Names of live containers (not gone, not being removed) with an endpoint on the network, and how many
+ * endpoints it lists (undefined when the runtime does not say).
+ */
+async function attached(
+  runtime: Runtime,
+  network: string,
+): Promise<{ live: string[]; endpoints: number | undefined }> {
   const n = await runtime.inspectNetwork(network);
   const live: string[] = [];
   for (const id of n?.containers ?? []) {
     const c = await runtime.inspectContainer(id);
     if (c && c.state !== 'removing') live.push(c.name);
   }
-  return live;
+  return { live, endpoints: n?.containers?.length };
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -78,6 +78,8 @@ export class FakeRuntime implements Runtime {
   private readonly faults: { method: string; message: string; remaining: number }[] = [];
   /** Endpoints left on a network after their container went (network name → container IDs). */
   private readonly lingering = new Map<string, Set<string>>();
+  /** Endpoint counts that drifted (network name → extra count), with no endpoint behind them. */
+  private readonly staleCounts = new Map<string, number>();
   private readonly bus = new EventEmitter<{ event: [EngineEvent] }>();
   /**
    * What a started container does on its own (exit with a code, report a health status), applied just
@@ -116,6 +118,15 @@ export class FakeRuntime implements Runtime {
         this.emitEvent('container', 'destroy', c);
       },
     };
+  }
+
+  /**
+   * The engine's endpoint count for `network` drifts by `n` (Docker 20.10, moby/moby#42119): removing it
+   * fails with "has active endpoints" although it lists none, until `staleEndpointCount(network, 0)`.
+   */
+  staleEndpointCount(network: string, n: number): void {
+    if (n > 0) this.staleCounts.set(network, n);
+    else this.staleCounts.delete(network);
   }
 
   /** The engine detaches the endpoints that `beginRemoval(...).finish({ lingerOn })` left on `network`. */
@@ -357,7 +368,7 @@ export class FakeRuntime implements Runtime {
     this.record('removeNetwork', [idOrName]);
     const n = [...this.networks.values()].find((x) => x.name === idOrName || x.id === idOrName);
     if (!n) throw new EngineError(`network ${idOrName} not found`, 404);
-    if (this.endpointsOn(n.name).length > 0)
+    if (this.endpointsOn(n.name).length > 0 || this.staleCounts.has(n.name))
       throw new EngineError(
         `error while removing network: network ${n.name} id ${n.id} has active endpoints`,
         403,

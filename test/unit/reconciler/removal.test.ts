@@ -111,6 +111,25 @@ describe('removeNetworkAwaiting', () => {
     );
   });
 
+  it('says so, soon, when the engine refuses a network that lists no endpoint (a stale count)', async () => {
+    fake.staleEndpointCount('demo_default', 2);
+    const result = await applyPlan(fake, planDown(await observe(fake, 'demo')));
+    expect(await names()).toEqual([]);
+    expect(result.failed.map((f) => f.operation.id)).toEqual(['network.remove:demo_default']);
+    expect(result.failed[0]?.error).toMatch(
+      /has active endpoints, yet no container or endpoint is attached to it: the engine's endpoint count for it is stale/,
+    );
+    // The bound for a stale count (5 s by default), not the 30 s one for detaching endpoints.
+    const t0 = Date.now();
+    await expect(
+      removeNetworkAwaiting(fake, 'demo_default', { staleAfterMs: 100, timeoutMs: 10_000, pollMs: 20 }),
+    ).rejects.toThrow(/endpoint count for it is stale/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    fake.staleEndpointCount('demo_default', 0);
+    await removeNetworkAwaiting(fake, 'demo_default');
+    expect(await fake.listNetworks({})).toEqual([]);
+  }, 20_000);
+
   it('gives up after its bound when endpoints never detach', async () => {
     for (const n of ['demo-a-1', 'demo-b-1', 'demo-c-1'])
       fake.beginRemoval(n).finish({ lingerOn: ['demo_default'] });
