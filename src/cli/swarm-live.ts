@@ -4,7 +4,6 @@
  * same bus as the local target, so the store, the Ink UI and the headless output are the same. Leaving it
  * only detaches: the swarm keeps the stack running.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBus } from '../events/bus.js';
 import { ViewStore } from '../events/store.js';
 import { projectFilter } from '../reconciler/labels.js';
@@ -27,6 +26,20 @@ export interface SwarmFeedOptions {
   tail?: number;
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Polls the project's services and tasks and follows their logs until `signal` aborts. */
 export function startSwarmFeed(o: SwarmFeedOptions): { done: Promise<void> } {
   const interval = o.intervalMs ?? 1000;
@@ -38,6 +51,12 @@ export function startSwarmFeed(o: SwarmFeedOptions): { done: Promise<void> } {
     return n;
   };
   const logs = new Map<string, Promise<void>>();
+  // A log stream that ended while the service still exists (the engine went away, say) is followed again
+  // by a later poll, from where it stopped, at most every 5 s, with one warning per service.
+  const ended = new Map<string, number>();
+  const warned = new Set<string>();
+  // Tasks a poll did not know (gone from the task history): their lines go to replica 0 without polling.
+  const unknownTasks = new Set<string>();
   let snapshot: LiveSnapshot = emptySnapshot();
   let downSince: number | undefined;
   let inFlight: Promise<void> | undefined;
@@ -51,22 +70,35 @@ export function startSwarmFeed(o: SwarmFeedOptions): { done: Promise<void> } {
     const events = liveEvents(snapshot, next);
     snapshot = next;
     for (const e of events) o.bus.emit(e);
-    for (const { service } of list)
-      if (!logs.has(service.id)) follow(service.id, serviceName(o.project, service));
+    for (const { service } of list) {
+      const stopped = ended.get(service.id);
+      if (!logs.has(service.id) || (stopped !== undefined && Date.now() - stopped > 5000))
+        follow(service.id, serviceName(o.project, service), stopped);
+    }
     polled = true;
   };
   // One poll at a time; a log line from an unknown task asks for one too.
   const poll = () => (inFlight ??= pollOnce().finally(() => (inFlight = undefined)));
 
   const replicaOf = async (task: string | undefined): Promise<number> => {
-    if (task === undefined) return 0;
+    if (task === undefined || unknownTasks.has(task)) return 0;
     if (!snapshot.taskReplica.has(task)) await poll().catch(() => undefined);
-    return snapshot.taskReplica.get(task)?.replica ?? 0;
+    const known = snapshot.taskReplica.get(task);
+    if (!known) unknownTasks.add(task);
+    return known?.replica ?? 0;
   };
 
-  const follow = (id: string, service: string) => {
+  const follow = (id: string, service: string, resumeAt?: number) => {
+    ended.delete(id);
     // A service that appears after the first poll is new: all of its log.
-    const history = o.since !== undefined ? { since: o.since } : polled ? {} : { tail: o.tail ?? 0 };
+    const history =
+      resumeAt !== undefined
+        ? { since: Math.floor(resumeAt / 1000) }
+        : o.since !== undefined
+          ? { since: o.since }
+          : polled
+            ? {}
+            : { tail: o.tail ?? 0 };
     const run = (async () => {
       const opts = { follow: true, details: true, ...history };
       for await (const line of o.swarm.serviceLogs(id, opts, o.signal)) {
@@ -80,10 +112,15 @@ export function startSwarmFeed(o: SwarmFeedOptions): { done: Promise<void> } {
           time: Date.now(),
         });
       }
-    })().catch((err: unknown) => {
-      if (!o.signal.aborted)
+    })()
+      .catch((err: unknown) => {
+        if (o.signal.aborted || warned.has(id)) return;
+        warned.add(id);
         o.bus.emit({ kind: 'warning', service, message: `logs of ${service}: ${(err as Error).message}` });
-    });
+      })
+      .finally(() => {
+        if (!o.signal.aborted) ended.set(id, Date.now());
+      });
     logs.set(id, run);
   };
 
@@ -101,7 +138,7 @@ export function startSwarmFeed(o: SwarmFeedOptions): { done: Promise<void> } {
           o.bus.emit({ kind: 'engine.disconnected', error: (err as Error).message, retryInMs: interval });
         }
       }
-      await sleep(interval, undefined, { signal: o.signal }).catch(() => undefined);
+      await sleep(interval, o.signal);
     }
     await Promise.all(logs.values());
   })();
