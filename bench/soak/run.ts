@@ -1,6 +1,7 @@
 /**
  * Supervisor soak: a stack of SERVICES services that log steadily, plus one that crashes every few seconds
- * and is restarted by the engine, supervised headless with JSON lines to /dev/null. Goal (issue 5): RSS
+ * and is restarted by the engine, and one logging service after the other restarted every 5 s by this
+ * bench (so log follows end and begin again all along), supervised headless with JSON lines to /dev/null. Goal (issue 5): RSS
  * under 80 MB with 50 services, no growth trend.
  *
  * Default: measures what a user runs, the built CLI as its own process,
@@ -103,6 +104,34 @@ async function crasherRestarts(): Promise<number | undefined> {
   return c?.restartCount;
 }
 
+/** Restarts one logging service every 5 s, each in turn, so log follows end and begin again all along. */
+function startRestarter(): { stop: () => Promise<void>; count: () => number } {
+  let done = 0;
+  let next = 0;
+  let busy: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    busy = busy
+      .then(async () => {
+        const service = `s${next++ % services}`;
+        const [c] = await runtime.listContainers({
+          'io.tsstack.project': project,
+          'io.tsstack.service': service,
+        });
+        if (!c) return;
+        await runtime.restartContainer(c.id, 1);
+        done++;
+      })
+      .catch(() => undefined);
+  }, 5000);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await busy;
+    },
+    count: () => done,
+  };
+}
+
 /** The interval between samples and how often a row is printed (about 20 rows whatever the length). */
 const every = 5;
 const printEvery = Math.max(1, Math.round(seconds / every / 20));
@@ -139,7 +168,7 @@ async function soakCli(): Promise<void> {
   };
   console.log(
     `project ${project}: CLI \`up --headless --log-format json > /dev/null\`, pid ${pid}; ` +
-      `${services} logging services (${burst} lines / 0.1 s each) + 1 crashing every ~3 s; ${seconds} s`,
+      `${services} logging services (${burst} lines / 0.1 s each) + 1 crashing every ~3 s; one service restarted every 5 s; ${seconds} s`,
   );
   console.log('| t (s) | RSS MB | written MB (wchar) | CPU % since last row |');
   console.log('|---|---|---|---|');
@@ -158,6 +187,7 @@ async function soakCli(): Promise<void> {
     lastT = t;
     console.log(`| ${Math.round(t)} | ${mb(rss)} | ${(io('wchar') / 1e6).toFixed(0)} | ${cpu} |`);
   };
+  const restarter = startRestarter();
   try {
     const timer = setInterval(() => sample(++i % printEvery === 0), every * 1000);
     const early = await Promise.race([
@@ -165,6 +195,7 @@ async function soakCli(): Promise<void> {
       exited.then(() => 'exited' as const),
     ]);
     clearInterval(timer);
+    await restarter.stop();
     if (early === 'exited') throw new Error(`the CLI exited early:\n${stderr}`);
     sample(true);
     const hwm = status('VmHWM');
@@ -173,9 +204,10 @@ async function soakCli(): Promise<void> {
     const code = await exited;
     console.log(
       `\npeak RSS (VmHWM) ${mb(hwm)} MB; trend over the second half ${trend().toFixed(2)} MB/min; ` +
-        `crasher restarts ${restarts ?? '?'}; CLI exit code ${code}`,
+        `crasher restarts ${restarts ?? '?'}; services restarted ${restarter.count()}; CLI exit code ${code}`,
     );
   } finally {
+    await restarter.stop();
     if (child.exitCode === null) child.kill('SIGKILL');
     await cleanup();
   }
@@ -222,7 +254,7 @@ async function soakInProcess(): Promise<void> {
     env: {},
   });
   console.log(
-    `project ${project}: in process; ${services} logging services + 1 crashing every ~3 s, ${seconds} s`,
+    `project ${project}: in process; ${services} logging services + 1 crashing every ~3 s; one service restarted every 5 s; ${seconds} s`,
   );
   console.log(
     '| t (s) | RSS MB | heap used MB | external MB | array buffers MB | log lines | log MB | crasher starts |',
@@ -240,15 +272,20 @@ async function soakInProcess(): Promise<void> {
       `| ${Math.round(t)} | ${mb(m.rss)} | ${mb(m.heapUsed)} | ${mb(m.external)} | ${mb(m.arrayBuffers)} | ${lines} | ${(bytes / 1e6).toFixed(0)} | ${starts} |`,
     );
   };
+  const restarter = startRestarter();
   try {
     const timer = setInterval(() => sample(++i % printEvery === 0), every * 1000);
     await new Promise((r) => setTimeout(r, seconds * 1000));
     clearInterval(timer);
+    await restarter.stop();
     sample(true);
     signals.emit('SIGTERM');
     const code = await session;
-    console.log(`\ntrend over the second half ${trend().toFixed(2)} MB/min; supervisor exit code ${code}`);
+    console.log(
+      `\ntrend over the second half ${trend().toFixed(2)} MB/min; services restarted ${restarter.count()}; supervisor exit code ${code}`,
+    );
   } finally {
+    await restarter.stop();
     await cleanup();
   }
 }
