@@ -4,7 +4,7 @@
 // other work shares the machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkStack } from '../../src/spec/check.js';
@@ -111,6 +111,7 @@ async function phases(file: string, dir: string, runs: number): Promise<Row[]> {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   const dir = mkdtempSync(join(tmpdir(), 'tsstack-bench-spec-'));
   const notes: string[] = [];
   try {
@@ -129,8 +130,9 @@ async function main(): Promise<void> {
       );
       rows.push(...(await phases(files[n] as string, dir, RUNS)));
     }
-    if (!existsSync(join(ROOT, 'dist/cli/main.js')))
-      notes.push('dist/ missing: run `npm run build` for the whole-process rows');
+    // bin/tsstack.js runs the esbuild bundle, not dist/.
+    if (!existsSync(join(ROOT, 'bundle/main.js')))
+      notes.push('bundle/ missing: run `npm run build` for the whole-process rows');
     else {
       const version = measureProcess(
         'tsstack --version, whole process (startup only)',
@@ -170,6 +172,11 @@ async function main(): Promise<void> {
       }
     }
     printRows(`spec: load, validate, normalize (ms; node ${process.version})`, rows);
+    // The machine may be shared: CPU time moves much less than wall time when it is busy.
+    const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+    console.log(
+      `load average: ${load(loadAtStart)} at the start, ${load(loadavg())} at the end (${cpus().length} cores)`,
+    );
     for (const note of notes) console.log(`note: ${note}`);
     console.log('goal: tsstack config -q on 1000 services under 500 ms as a whole process');
   } finally {
