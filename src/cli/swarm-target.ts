@@ -122,11 +122,14 @@ export async function swarmUp(cmd: Command, opts: SwarmUpOptions): Promise<void>
   if (opts.wait) await waitSwarmConverged(swarm, stack.name, (opts.waitTimeout ?? 120) * 1000);
   if (opts.wait || opts.detach || opts.only) return;
   const { watchSwarm } = await import('./swarm-live.js');
+  const ui = process.stdout.isTTY === true && process.stdin.isTTY === true && opts.headless !== true;
+  // Headless, the session is a long-running watcher like the local supervisor: the same V8 heap settings.
+  if (!ui) (await import('./heap-flags.js')).tuneHeapForSupervisor(process.env);
   await watchSwarm({
     swarm,
     project: stack.name,
     services: desired.services.map((s) => s.service),
-    ui: process.stdout.isTTY === true && process.stdin.isTTY === true && opts.headless !== true,
+    ui,
     logFormat: opts.logFormat,
     since,
   });
