@@ -13,7 +13,8 @@ import { resolveProjectName } from './project-name.js';
 import type { RawProject } from './raw.js';
 import { rebaseDocument } from './rebase.js';
 import type { SourceLocation, SpecWarning } from './types.js';
-import { MAX_FILE_BYTES, parseYaml } from './yaml.js';
+import { parseYamlCached } from './parse-cache.js';
+import { MAX_FILE_BYTES } from './yaml.js';
 
 export const STDIN = '-';
 const STDIN_NAME = '<stdin>';
@@ -213,7 +214,7 @@ class Loader {
     this.raw.set(file, undefined);
     const text = file === STDIN ? this.stdinText : this.read(file, from);
     if (text === undefined) return undefined;
-    const parsed = parseYaml(text, this.display(file));
+    const parsed = parseYamlCached(text, this.display(file), { env: this.processEnv });
     this.problems.push(...parsed.problems);
     this.raw.set(file, parsed.node);
     return parsed.node;
