@@ -109,32 +109,43 @@ export interface ConvergeStatus {
   service: string;
   desired: number;
   running: number;
+  /** Old tasks told to stop whose containers still run (they may still answer requests while they drain). */
+  draining: number;
   updateState?: string;
 }
 
-/** Waits until every project service runs its desired task count and no update is in flight; throws on timeout. */
+/**
+ * Waits until every project service runs its desired task count, no update is in flight and no replaced
+ * task still runs (so that after `up --wait` only the new version answers); throws on timeout.
+ *
+ * The swarm orchestrator acts on a service update asynchronously: for a moment after the API call the old
+ * tasks still look converged and no update is recorded yet. Like `docker service update`'s progress
+ * monitor, the state must therefore hold for a stability window (`stableMs`) before it counts.
+ */
 export async function waitSwarmConverged(
   swarm: SwarmRuntime,
   project: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  stableMs = 2000,
 ): Promise<ConvergeStatus[]> {
   const until = Date.now() + timeoutMs;
+  let settledSince: number | undefined;
   for (;;) {
     const status = await swarmStatus(swarm, project);
-    const done = status.every(
-      (s) => s.running === s.desired && (s.updateState === undefined || s.updateState === 'completed'),
-    );
-    if (done || signal?.aborted) return status;
+    const settled = (s: ConvergeStatus) =>
+      s.running === s.desired && s.draining === 0 && (s.updateState ?? 'completed') === 'completed';
+    const now = Date.now();
+    if (status.every(settled)) settledSince ??= now;
+    else settledSince = undefined;
+    if ((settledSince !== undefined && now - settledSince >= stableMs) || signal?.aborted) return status;
     if (Date.now() > until) {
-      const late = status.filter(
-        (s) => s.running !== s.desired || (s.updateState ?? 'completed') !== 'completed',
-      );
+      const late = status.filter((s) => !settled(s));
       throw new EngineError(
         `swarm services did not converge within ${Math.round(timeoutMs / 1000)} s: ${late
           .map(
             (s) =>
-              `${s.service} ${s.running}/${s.desired} running${s.updateState ? ` (update ${s.updateState})` : ''}`,
+              `${s.service} ${s.running}/${s.desired} running${s.draining ? `, ${s.draining} old still stopping` : ''}${s.updateState ? ` (update ${s.updateState})` : ''}`,
           )
           .join(', ')}`,
       );
@@ -151,10 +162,14 @@ export async function swarmStatus(swarm: SwarmRuntime, project: string): Promise
       const tasks = await swarm.listTasks({ serviceId: s.id });
       const live = tasks.filter((t) => t.desiredState === 'running');
       const running = live.filter((t) => t.state === 'running').length;
+      const draining = tasks.filter(
+        (t) => t.desiredState !== 'running' && (t.state === 'running' || t.state === 'starting'),
+      ).length;
       return {
         service: s.name,
         desired: s.mode.kind === 'replicated' ? s.mode.replicas : live.length,
         running,
+        draining,
         ...(s.updateState ? { updateState: s.updateState } : {}),
       };
     }),
