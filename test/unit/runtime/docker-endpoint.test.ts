@@ -1,8 +1,9 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../src/errors.js';
 import { flavorOf, negotiateApiVersion } from '../../../src/runtime/docker.js';
 import { engineWords } from '../../../src/runtime/docker-errors.js';
-import { resolveEndpoint, unreachableMessage } from '../../../src/runtime/docker-endpoint.js';
+import { modemOptions, resolveEndpoint, unreachableMessage } from '../../../src/runtime/docker-endpoint.js';
 
 describe('resolveEndpoint', () => {
   it('uses the default socket without DOCKER_HOST', () => {
@@ -74,5 +75,19 @@ describe('connection messages and negotiation', () => {
     expect(engineWords(new Error('connect ECONNREFUSED 127.0.0.1:1'))).toBe(
       'connect ECONNREFUSED 127.0.0.1:1',
     );
+  });
+});
+
+describe('modemOptions', () => {
+  it("gives an agent that prints as one short line (docker-modem inspects every request's options)", () => {
+    for (const host of [undefined, 'tcp://127.0.0.1:2375']) {
+      const env = { DOCKER_HOST: host };
+      const opts = modemOptions(resolveEndpoint(env), env);
+      expect(opts.agent).toBeDefined();
+      // As docker-modem formats them before each request, whether its debug log is on or not.
+      const text = inspect(opts, { showHidden: true, depth: null });
+      expect(text).toContain('[Agent keepAlive]');
+      expect(text.length).toBeLessThan(400);
+    }
   });
 });
