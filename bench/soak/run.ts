@@ -104,8 +104,13 @@ async function crasherRestarts(): Promise<number | undefined> {
   return c?.restartCount;
 }
 
-/** Restarts one logging service every 5 s, each in turn, so log follows end and begin again all along. */
+/**
+ * Restarts one logging service every 5 s (SOAK_RESTART_EVERY seconds; 0: never), each in turn, so log
+ * follows end and begin again all along.
+ */
 function startRestarter(): { stop: () => Promise<void>; count: () => number } {
+  const seconds = Number(process.env.SOAK_RESTART_EVERY ?? 5);
+  if (!(seconds > 0)) return { stop: () => Promise.resolve(), count: () => 0 };
   let done = 0;
   let next = 0;
   let busy: Promise<void> = Promise.resolve();
@@ -122,7 +127,7 @@ function startRestarter(): { stop: () => Promise<void>; count: () => number } {
         done++;
       })
       .catch(() => undefined);
-  }, 5000);
+  }, seconds * 1000);
   return {
     stop: async () => {
       clearInterval(timer);
