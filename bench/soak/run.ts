@@ -104,12 +104,15 @@ async function crasherRestarts(): Promise<number | undefined> {
   return c?.restartCount;
 }
 
+const restartEvery = Number(process.env.SOAK_RESTART_EVERY ?? 5);
+const restartNote = restartEvery > 0 ? `one service restarted every ${restartEvery} s` : 'no restarts';
+
 /**
  * Restarts one logging service every 5 s (SOAK_RESTART_EVERY seconds; 0: never), each in turn, so log
  * follows end and begin again all along.
  */
 function startRestarter(): { stop: () => Promise<void>; count: () => number } {
-  const seconds = Number(process.env.SOAK_RESTART_EVERY ?? 5);
+  const seconds = restartEvery;
   if (!(seconds > 0)) return { stop: () => Promise.resolve(), count: () => 0 };
   let done = 0;
   let next = 0;
@@ -173,7 +176,7 @@ async function soakCli(): Promise<void> {
   };
   console.log(
     `project ${project}: CLI \`up --headless --log-format json > /dev/null\`, pid ${pid}; ` +
-      `${services} logging services (${burst} lines / 0.1 s each) + 1 crashing every ~3 s; one service restarted every 5 s; ${seconds} s`,
+      `${services} logging services (${burst} lines / 0.1 s each) + 1 crashing every ~3 s; ${restartNote}; ${seconds} s`,
   );
   console.log('| t (s) | RSS MB | written MB (wchar) | CPU % since last row |');
   console.log('|---|---|---|---|');
@@ -259,7 +262,7 @@ async function soakInProcess(): Promise<void> {
     env: {},
   });
   console.log(
-    `project ${project}: in process; ${services} logging services + 1 crashing every ~3 s; one service restarted every 5 s; ${seconds} s`,
+    `project ${project}: in process; ${services} logging services + 1 crashing every ~3 s; ${restartNote}; ${seconds} s`,
   );
   console.log(
     '| t (s) | RSS MB | heap used MB | external MB | array buffers MB | log lines | log MB | crasher starts |',
