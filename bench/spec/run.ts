@@ -152,7 +152,7 @@ async function main(): Promise<void> {
       else rows.push(version);
       // The parse cache (src/spec/parse-cache.ts) is kept in a folder of this run: the first row parses
       // every time (cache off), the second reads the unchanged file's parse from the cache (one warm-up
-      // run fills it first). Files under 64 KiB are never cached, so both rows are the same for 50 services.
+      // run fills it first). Files under 4 KiB are never cached.
       const cache = join(dir, 'cache');
       for (const n of sizes) {
         for (const [what, env] of [

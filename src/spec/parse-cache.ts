@@ -9,7 +9,7 @@
  *
  * Safety: the key is a SHA-256 of the cache format, the tsstack and `yaml` versions, the name errors show
  * for the file and its full text, so any edit misses. Only files that parsed without a problem are
- * stored, only when they are larger than `minBytes` (small files parse in a few milliseconds), and any
+ * stored, only when they are larger than `minBytes` (4 KiB: smaller files parse in a few milliseconds even cold), and any
  * read or write failure falls back to parsing. `TSSTACK_NO_CACHE=1` turns it off; the folder is
  * `$TSSTACK_CACHE_DIR`, else `$XDG_CACHE_HOME/tsstack`, else `~/.cache/tsstack`; the newest
  * `MAX_ENTRIES` files are kept.
@@ -35,7 +35,7 @@ import { parseYaml, type ParsedYaml } from './yaml.js';
 const FORMAT = 1;
 const MAX_ENTRIES = 16;
 /** Files smaller than this are parsed every time. */
-export const CACHE_MIN_BYTES = 64 * 1024;
+export const CACHE_MIN_BYTES = 4 * 1024;
 
 const yamlVersion = (() => {
   try {
