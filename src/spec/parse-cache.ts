@@ -158,6 +158,8 @@ export function decode(data: unknown[], file: string): LNode {
     const tag = TAGS[d[3] as number];
     if (kind === 0) {
       const value = d[4] as ScalarValue;
+      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
+        throw new Error('bad scalar');
       const node: LNode = { kind: 'scalar', loc: at, value };
       if (tag) node.tag = tag;
       if (typeof d[5] === 'number' && d[5] >= 0) node.textCol = d[5];

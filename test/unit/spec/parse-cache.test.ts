@@ -91,3 +91,11 @@ describe('parse cache', () => {
     expect(cacheDir({ XDG_CACHE_HOME: '/x' })).toBe('/x/tsstack');
   });
 });
+
+describe('parse cache entries that are valid JSON but not a tree', () => {
+  it('are refused by decode, so the file is parsed instead', () => {
+    expect(() => decode([0, 1, 1, 0, { x: 1 }, -1], 'f.yml')).toThrow('bad scalar');
+    expect(() => decode([1, 1, 1, 0, 'k', 1, 1, [3, 9]], 'f.yml')).toThrow('bad reference');
+    expect(() => decode([7, 1, 1, 0], 'f.yml')).toThrow('bad kind');
+  });
+});
