@@ -1,16 +1,9 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { discoverStackFiles, overrideFor } from '../../../src/spec/discover.js';
-import { load, tempProject } from './load-helpers.js';
+import { load, tempProjects } from './load-helpers.js';
 
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
-
-function project(files: Record<string, string>) {
-  const t = tempProject(files);
-  cleanup = t.cleanup;
-  return t.dir;
-}
+const project = tempProjects();
 
 describe('discoverStackFiles', () => {
   it('finds compose.yaml in the folder itself', () => {

@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { load, tempProject } from './load-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { load, tempProjects } from './load-helpers.js';
 
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
+const project = tempProjects();
 
 async function loadFiles(files: Record<string, string>, env: Record<string, string> = {}) {
-  const t = tempProject(files);
-  cleanup = t.cleanup;
+  const t = { dir: project(files) };
   const r = await load(t.dir, { files: ['compose.yaml'], env });
   return { ...r, dir: t.dir, data: r.raw?.data as Record<string, Record<string, Record<string, unknown>>> };
 }

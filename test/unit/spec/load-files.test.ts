@@ -1,15 +1,8 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { load, tempProject } from './load-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { load, tempProjects } from './load-helpers.js';
 
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
-
-function project(files: Record<string, string>, name?: string) {
-  const t = tempProject(files, name);
-  cleanup = t.cleanup;
-  return t.dir;
-}
+const project = tempProjects();
 
 describe('loadRawProject', () => {
   it('merges -f files in order and remembers where each value came from', async () => {
@@ -179,12 +172,11 @@ describe('loadRawProject', () => {
 
 describe('variables named like Object properties', () => {
   it('are unset unless defined ($constructor, ${toString})', async () => {
-    const t = tempProject({
+    const dir = project({
       'compose.yaml': 'services:\n  web:\n    image: "x${constructor}${toString:-d}$hasOwnProperty"\n',
       '.env': 'A=${constructor}\n',
     });
-    cleanup = t.cleanup;
-    const r = await load(t.dir);
+    const r = await load(dir);
     expect(r.raw?.data).toEqual({ services: { web: { image: 'xd' } } });
     expect(r.raw?.env.A).toBe('');
     // Code that reads raw.env[name] directly (environment: [constructor]) finds nothing either.

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadOptions } from '../../../src/spec/index.js';
@@ -20,6 +21,22 @@ export function tempProject(
     writeFileSync(abs, text);
   }
   return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file: returns `project(files, name?)`, which makes a temporary project and answers its folder;
+ * every project made during a test is removed after that test.
+ */
+export function tempProjects(): (files: Record<string, string>, name?: string) => string {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  return (files, name) => {
+    const t = tempProject(files, name);
+    cleanups.push(t.cleanup);
+    return t.dir;
+  };
 }
 
 /** loadRawProject with test defaults: no env, no flags. */

@@ -1,17 +1,10 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../../src/spec/errors.js';
 import { loadStack, type LoadOptions } from '../../../src/spec/index.js';
-import { tempProject } from './load-helpers.js';
+import { tempProjects } from './load-helpers.js';
 
-let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
-
-function project(files: Record<string, string>, name?: string) {
-  const t = tempProject(files, name);
-  cleanup = t.cleanup;
-  return t.dir;
-}
+const project = tempProjects();
 
 const opts = (cwd: string, more: Partial<LoadOptions> = {}): LoadOptions => ({
   files: [],
