@@ -1,38 +1,11 @@
 // Builds normalized Stacks for export tests, as loadStack would return them (every field in its long form).
 import type { ServiceSpec, Stack, VolumeSpec, SecretSpec, NetworkSpec } from '../../../src/spec/types.js';
+import { makeService } from '../helpers/stack-factory.js';
 
+/** A normalized service with no image (export tests set what they need) on the default network. */
 export function service(name: string, over: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    name,
-    environment: {},
-    labels: {},
-    ports: [],
-    expose: [],
-    volumes: [],
-    volumes_from: [],
-    tmpfs: [],
-    networks: { default: { aliases: [] } },
-    depends_on: {},
-    links: [],
-    external_links: [],
-    replicas: 1,
-    profiles: [],
-    cap_add: [],
-    cap_drop: [],
-    security_opt: [],
-    dns: [],
-    dns_search: [],
-    dns_opt: [],
-    extra_hosts: [],
-    sysctls: {},
-    ulimits: {},
-    devices: [],
-    group_add: [],
-    secrets: [],
-    configs: [],
-    extensions: {},
-    ...over,
-  };
+  const { image: _image, ...base } = makeService(name, { networks: { default: { aliases: [] } } });
+  return { ...base, ...over };
 }
 
 export function volume(project: string, key: string, over: Partial<VolumeSpec> = {}): VolumeSpec {
