@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,28 +9,15 @@ import { desired } from '../../src/reconciler/desired.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { Runtime } from '../../src/runtime/types.js';
 import { waitForServices } from '../../src/scheduler/wait.js';
-import { loadStack } from '../../src/spec/index.js';
 import type { Stack } from '../../src/spec/types.js';
-import { docker } from './helpers/stack-cli.js';
+import { docker, loadStackText } from './helpers/stack-cli.js';
 
 const PROJECT = `t-sched-cond-${Math.random().toString(36).slice(2, 8)}`;
 const LABELS = { 'io.tsstack.project': PROJECT };
 let rt: Runtime;
 let dir: string;
 
-async function stackOf(yaml: string): Promise<Stack> {
-  const file = join(dir, `stack-${Math.random().toString(36).slice(2, 8)}.yml`);
-  writeFileSync(file, yaml);
-  const { stack } = await loadStack({
-    files: [file],
-    cwd: dir,
-    projectName: PROJECT,
-    envFiles: [],
-    profiles: [],
-    env: {},
-  });
-  return stack;
-}
+const stackOf = (yaml: string): Promise<Stack> => loadStackText(dir, PROJECT, yaml);
 
 async function cleanup(): Promise<void> {
   for (const c of await rt.listContainers(LABELS, { all: true }))

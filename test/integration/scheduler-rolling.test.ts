@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converge } from '../../src/reconciler/converge.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { Runtime } from '../../src/runtime/types.js';
-import { loadStack } from '../../src/spec/index.js';
 import type { Stack } from '../../src/spec/types.js';
+import { loadStackText } from './helpers/stack-cli.js';
 
 const PROJECT = `t-sched-roll-${Math.random().toString(36).slice(2, 8)}`;
 const LABELS = { 'io.tsstack.project': PROJECT };
@@ -14,19 +14,7 @@ const IMG = 'tsstack-test/busybox:latest';
 let rt: Runtime;
 let dir: string;
 
-async function stackOf(yaml: string): Promise<Stack> {
-  const file = join(dir, `stack-${Math.random().toString(36).slice(2, 8)}.yml`);
-  writeFileSync(file, yaml);
-  const { stack } = await loadStack({
-    files: [file],
-    cwd: dir,
-    projectName: PROJECT,
-    envFiles: [],
-    profiles: [],
-    env: {},
-  });
-  return stack;
-}
+const stackOf = (yaml: string): Promise<Stack> => loadStackText(dir, PROJECT, yaml);
 
 // The proxy: busybox httpd whose CGI asks `web` (Docker DNS, round robin over the alias) per request.
 // Like nginx's `proxy_next_upstream error`, it retries once when the *connection* fails (an address

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,28 +11,15 @@ import type { Runtime } from '../../src/runtime/types.js';
 import { FitError } from '../../src/scheduler/fit.js';
 import { parseScale, withScale } from '../../src/scheduler/scale.js';
 import { startSupervisor } from '../../src/scheduler/supervisor.js';
-import { loadStack } from '../../src/spec/index.js';
 import type { Stack } from '../../src/spec/types.js';
-import { docker } from './helpers/stack-cli.js';
+import { docker, loadStackText } from './helpers/stack-cli.js';
 
 const PROJECT = `t-sched-scale-${Math.random().toString(36).slice(2, 8)}`;
 const IMG = 'tsstack-test/busybox:latest';
 let rt: Runtime;
 let dir: string;
 
-async function stackOf(yaml: string, project = PROJECT): Promise<Stack> {
-  const file = join(dir, `stack-${Math.random().toString(36).slice(2, 8)}.yml`);
-  writeFileSync(file, yaml);
-  const { stack } = await loadStack({
-    files: [file],
-    cwd: dir,
-    projectName: project,
-    envFiles: [],
-    profiles: [],
-    env: {},
-  });
-  return stack;
-}
+const stackOf = (yaml: string, project = PROJECT): Promise<Stack> => loadStackText(dir, project, yaml);
 
 async function names(project = PROJECT): Promise<string[]> {
   return (await rt.listContainers({ 'io.tsstack.project': project }, { all: true }))

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -8,27 +8,15 @@ import { superviseAttached } from '../../src/cli/supervise.js';
 import { converge } from '../../src/reconciler/converge.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { Runtime } from '../../src/runtime/types.js';
-import { loadStack } from '../../src/spec/index.js';
 import type { Stack } from '../../src/spec/types.js';
+import { loadStackText } from './helpers/stack-cli.js';
 
 const PROJECT = `t-supervise-${Math.random().toString(36).slice(2, 8)}`;
 const LABELS = { 'io.tsstack.project': PROJECT };
 let rt: Runtime;
 let dir: string;
 
-async function stackOf(yaml: string): Promise<Stack> {
-  const file = join(dir, `stack-${Math.random().toString(36).slice(2, 8)}.yml`);
-  writeFileSync(file, yaml);
-  const { stack } = await loadStack({
-    files: [file],
-    cwd: dir,
-    projectName: PROJECT,
-    envFiles: [],
-    profiles: [],
-    env: {},
-  });
-  return stack;
-}
+const stackOf = (yaml: string): Promise<Stack> => loadStackText(dir, PROJECT, yaml);
 
 /** A stdout that keeps what is written, as text. */
 function capture(): { out: NodeJS.WriteStream; text: () => string } {

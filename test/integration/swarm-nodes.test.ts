@@ -8,14 +8,14 @@
  * ip/nsenter/unshare/dockerd; otherwise the test is skipped, saying why. swarm.test.ts and this file take
  * the same lock (helpers/swarm-lock.ts), so they never hold a swarm at the same time.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, docker, eventually, tsstack, uniqueName } from './helpers/stack-cli.js';
+import { ROOT, docker, eventually, spawnCli, tsstack, uniqueName } from './helpers/stack-cli.js';
 import { acquireSwarmLock } from './helpers/swarm-lock.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
@@ -151,25 +151,9 @@ services:
         max_replicas_per_node: 1
 `,
     );
-    const child = spawn(
-      process.execPath,
-      [BIN, '-f', file, 'up', '--target', 'swarm', '--log-format', 'json'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const lines = () =>
-      stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const cli = spawnCli(['-f', file, 'up', '--target', 'swarm', '--log-format', 'json']);
+    const { child, exited } = cli;
+    const lines = cli.jsonLines;
     // The node each slot's task last reported running on.
     const runningOn = () => {
       const at = new Map<string, unknown>();
@@ -190,7 +174,7 @@ services:
         90_000,
         250,
       );
-      expect(placed, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(true);
+      expect(placed, `stdout:\n${cli.out.stdout}\nstderr:\n${cli.out.stderr}`).toBe(true);
     } finally {
       child.kill('SIGTERM');
     }

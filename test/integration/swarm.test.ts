@@ -2,13 +2,22 @@
  * `--target swarm` against the real engine as a single-node swarm. If the engine is not in a swarm, the test
  * initialises one on 127.0.0.1 and leaves it afterwards (only then); a swarm that was already there is kept.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, docker, eventually, freePort, tsstack, uniqueName } from './helpers/stack-cli.js';
+import {
+  BIN,
+  ROOT,
+  docker,
+  eventually,
+  freePort,
+  spawnCli,
+  tsstack,
+  uniqueName,
+} from './helpers/stack-cli.js';
 import { acquireSwarmLock } from './helpers/swarm-lock.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
@@ -416,25 +425,9 @@ services:
     const [node] = (await docker.listNodes()) as { Description?: { Hostname?: string } }[];
     const hostname = node?.Description?.Hostname ?? '';
     expect(hostname).not.toBe('');
-    const child = spawn(
-      process.execPath,
-      [BIN, '-f', live, 'up', '--target', 'swarm', '--log-format', 'json'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const lines = () =>
-      stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const cli = spawnCli(['-f', live, 'up', '--target', 'swarm', '--log-format', 'json']);
+    const { child, exited } = cli;
+    const lines = cli.jsonLines;
     try {
       const seen = await eventually(
         async () => {
@@ -463,8 +456,8 @@ services:
         60_000,
         250,
       );
-      expect(seen, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(true);
-      expect(stderr).toContain(`create service ${liveProject}_app (no service)`);
+      expect(seen, `stdout:\n${cli.out.stdout}\nstderr:\n${cli.out.stderr}`).toBe(true);
+      expect(cli.out.stderr).toContain(`create service ${liveProject}_app (no service)`);
     } finally {
       child.kill('SIGTERM');
     }
@@ -473,7 +466,7 @@ services:
     const code = await exited;
     clearTimeout(kill);
     expect(code).toBe(0);
-    expect(stderr).toContain(`Detached from ${liveProject}; the swarm keeps the stack running`);
+    expect(cli.out.stderr).toContain(`Detached from ${liveProject}; the swarm keeps the stack running`);
     // Detaching leaves the stack to the swarm.
     const services = await docker.listServices({ filters: filter({}, liveProject) });
     expect(services.map((s) => s.Spec?.Name).sort()).toEqual([`${liveProject}_app`, `${liveProject}_bad`]);

@@ -1,10 +1,14 @@
 /** Integration helpers: run the built CLI as a user would, and clean up a project's objects by label. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { loadStack } from '../../../src/spec/index.js';
+import type { Stack } from '../../../src/spec/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = `${ROOT}bin/tsstack.js`;
@@ -130,4 +134,48 @@ export async function execIn(idOrName: string, script: string): Promise<{ code: 
   await new Promise<void>((resolve) => stream.on('end', () => resolve()));
   const info = await exec.inspect();
   return { code: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** Writes `yaml` to a new file in `dir` and loads it as project `project`, with no environment or flags. */
+export async function loadStackText(dir: string, project: string, yaml: string): Promise<Stack> {
+  const file = join(dir, `stack-${Math.random().toString(36).slice(2, 8)}.yml`);
+  writeFileSync(file, yaml);
+  const { stack } = await loadStack({
+    files: [file],
+    cwd: dir,
+    projectName: project,
+    envFiles: [],
+    profiles: [],
+    env: {},
+  });
+  return stack;
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  /** Everything printed so far. */
+  out: { stdout: string; stderr: string };
+  /** The exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** The JSON lines printed on stdout so far (`--log-format json`). */
+  jsonLines: () => Record<string, unknown>[];
+}
+
+/** Starts `node bin/tsstack.js ARGS` in the background, collecting its output. */
+export function spawnCli(args: string[]): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const jsonLines = () =>
+    out.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { child, out, exited, jsonLines };
 }
