@@ -37,13 +37,18 @@ const MAX_ENTRIES = 16;
 /** Files smaller than this are parsed every time. */
 export const CACHE_MIN_BYTES = 4 * 1024;
 
-const yamlVersion = (() => {
-  try {
-    return (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
-  } catch {
-    return 'unknown';
+let yamlVersionRead: string | undefined;
+/** The installed `yaml` package's version, read when a file is first big enough to cache (not at start-up). */
+function yamlVersion(): string {
+  if (yamlVersionRead === undefined) {
+    try {
+      yamlVersionRead = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
+    } catch {
+      yamlVersionRead = 'unknown';
+    }
   }
-})();
+  return yamlVersionRead;
+}
 
 export interface ParseCacheOptions {
   env?: NodeJS.ProcessEnv;
@@ -64,7 +69,7 @@ export function parseYamlCached(text: string, file: string, options: ParseCacheO
   const dir = cacheDir(options.env);
   if (!dir || text.length < (options.minBytes ?? CACHE_MIN_BYTES)) return parseYaml(text, file);
   const key = createHash('sha256')
-    .update(`${FORMAT}\0${VERSION}\0${yamlVersion}\0${file}\0`)
+    .update(`${FORMAT}\0${VERSION}\0${yamlVersion()}\0${file}\0`)
     .update(text)
     .digest('hex');
   const entry = path.join(dir, `parse-${key}.json`);
