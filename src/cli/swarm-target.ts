@@ -18,6 +18,7 @@ import { globalOptions, runtimeFromEnv } from './context.js';
 import type { LogFormat } from './headless.js';
 import { lockForCommand } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
+import { chooseLiveUi } from '../ui/terminal.js';
 
 /** Keys the spec layer carries but the local engine ignores: Swarm acts on them, so no warning here. */
 const SWARM_ONLY = /^services\.[^.]+\.(deploy\.placement|deploy\.endpoint_mode|ports\[\d+\]\.mode)$/;
@@ -122,7 +123,9 @@ export async function swarmUp(cmd: Command, opts: SwarmUpOptions): Promise<void>
   if (opts.wait) await waitSwarmConverged(swarm, stack.name, (opts.waitTimeout ?? 120) * 1000);
   if (opts.wait || opts.detach || opts.only) return;
   const { watchSwarm } = await import('./swarm-live.js');
-  const ui = process.stdout.isTTY === true && process.stdin.isTTY === true && opts.headless !== true;
+  const live = chooseLiveUi(opts.headless);
+  const ui = live.ui;
+  if (live.notice) process.stderr.write(live.notice);
   // Headless, the session is a long-running watcher like the local supervisor: the same V8 heap settings.
   if (!ui) (await import('./heap-flags.js')).tuneHeapForSupervisor(process.env);
   await watchSwarm({

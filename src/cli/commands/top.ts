@@ -4,6 +4,7 @@ import { EventBus } from '../../events/bus.js';
 import { startEngineFeed } from '../../events/engine-feed.js';
 import { ViewStore } from '../../events/store.js';
 import { startUi } from '../../ui/render.js';
+import { liveUiUnavailable } from '../../ui/terminal.js';
 import { loadProject, runtimeFromEnv } from '../context.js';
 import { serviceActions } from '../service-actions.js';
 
@@ -19,8 +20,11 @@ export function registerTop(program: Command): void {
       const tail = Number(opts.tail);
       if (!Number.isInteger(tail) || tail < 0)
         throw new UsageError(`--tail must be a number of lines, not "${opts.tail}"`);
-      if (!process.stdout.isTTY || !process.stdin.isTTY)
-        throw new UsageError('tsstack top needs a terminal; use `tsstack ps` or `tsstack logs -f` instead');
+      const noUi = liveUiUnavailable(process.stdin, process.stdout, process.env);
+      if (noUi !== undefined)
+        throw new UsageError(
+          `tsstack top needs a terminal (${noUi}); use \`tsstack ps\` or \`tsstack logs -f\` instead`,
+        );
       if (opts.target !== undefined && opts.target !== 'local') {
         const target = await import('../swarm-target.js');
         target.isSwarmTarget(opts.target);

@@ -14,6 +14,7 @@ import type { LogFormat } from '../headless.js';
 import { tuneHeapForSupervisor } from '../heap-flags.js';
 import { lockForCommand } from '../lock.js';
 import { printProgress } from '../progress.js';
+import { chooseLiveUi } from '../../ui/terminal.js';
 
 interface UpOptions {
   detach?: boolean;
@@ -82,8 +83,8 @@ export function registerUp(program: Command): void {
         });
       }
       // Before the heap has grown: a headless attached session becomes a long-running supervisor.
-      const headless = process.stdout.isTTY !== true || process.stdin.isTTY !== true || opts.headless;
-      if (headless && !opts.detach && !opts.dryRun && !opts.wait && opts.start !== false)
+      const live = chooseLiveUi(opts.headless);
+      if (!live.ui && !opts.detach && !opts.dryRun && !opts.wait && opts.start !== false)
         tuneHeapForSupervisor(process.env);
       const build = raw.build === true ? 'always' : raw.build === false ? 'never' : undefined;
       const timeout = parseTimeout(opts.timeout);
@@ -157,7 +158,8 @@ export function registerUp(program: Command): void {
         if (opts.watch) await untilSignal((signal) => watchMode(new EventBus(), signal, true));
         return;
       }
-      const ui = process.stdout.isTTY === true && process.stdin.isTTY === true && !opts.headless;
+      const ui = live.ui;
+      if (live.notice) process.stderr.write(live.notice);
       const sessionBus = new EventBus();
       const stopWatching = new AbortController();
       let controller: WatchController | undefined;
