@@ -2,23 +2,14 @@
  * `--target swarm` against the real engine as a single-node swarm. If the engine is not in a swarm, the test
  * initialises one on 127.0.0.1 and leaves it afterwards (only then); a swarm that was already there is kept.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BIN,
-  ROOT,
-  docker,
-  eventually,
-  freePort,
-  spawnCli,
-  tsstack,
-  uniqueName,
-} from './helpers/stack-cli.js';
+import { docker, eventually, freePort, spawnCli, tsstack, uniqueName } from './helpers/stack-cli.js';
 import { acquireSwarmLock } from './helpers/swarm-lock.js';
+import { HAS_TMUX, TmuxTerminals } from './helpers/tmux.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
 const project = uniqueName('t-swarm');
@@ -26,8 +17,7 @@ const rollingProject = uniqueName('t-swarm-roll');
 const liveProject = uniqueName('t-swarm-live');
 const uiProject = uniqueName('t-swarm-ui');
 // The live UI runs in a real pseudo-terminal: tmux, on a socket of this file's own.
-const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
-const TMUX_SOCKET = uniqueName('tsstack-swarm-ui');
+const term = new TmuxTerminals();
 const filter = (extra: Record<string, string[]> = {}, p = project) =>
   JSON.stringify({ label: [`io.tsstack.project=${p}`], ...extra });
 let dir = '';
@@ -198,7 +188,7 @@ afterAll(async () => {
     await cleanup(rollingProject);
     await cleanup(liveProject);
     await cleanup(uiProject);
-    if (HAS_TMUX) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
+    term.close();
     if (initialisedHere) {
       await docker.swarmLeave({ force: true });
       if (!gwbridgeBefore) {
@@ -475,21 +465,6 @@ services:
   }, 180_000);
 });
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', TMUX_SOCKET, ...args], { encoding: 'utf8' });
-}
-
-async function waitForScreen(test: (s: string) => boolean, what: string): Promise<string> {
-  const end = Date.now() + 90_000;
-  let last = '';
-  while (Date.now() < end) {
-    last = tmux('capture-pane', '-p', '-t', 'swarm');
-    if (test(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
-}
-
 describe.skipIf(!HAS_TMUX)('up --target swarm attached on a terminal (the live UI)', () => {
   it('shows the service running/desired, its task on the node and its log; q detaches and the stack keeps running', async () => {
     const ui = path.join(dir, 'ui.yml');
@@ -507,18 +482,9 @@ services:
     );
     const [node] = (await docker.listNodes()) as { Description?: { Hostname?: string } }[];
     const hostname = node?.Description?.Hostname ?? '';
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
+    term.cli('swarm', ['-f', ui, 'up', '--target', 'swarm']);
+    const shown = await term.waitFor(
       'swarm',
-      '-x',
-      '120',
-      '-y',
-      '30',
-      `cd ${ROOT} && ${process.execPath} ${BIN} -f ${ui} up --target swarm; echo EXIT=$?; sleep 60`,
-    );
-    const shown = await waitForScreen(
       (s) =>
         /app\s+2\/2\s+running/.test(s) &&
         new RegExp(`app\\.1\\s+${hostname}\\s+running`).test(s) &&
@@ -529,8 +495,8 @@ services:
     expect(shown).toContain(`tsstack ${uiProject} (swarm)`);
     expect(shown).toContain('q detach (the swarm keeps the stack running)');
 
-    tmux('send-keys', '-t', 'swarm', 'q');
-    const after = await waitForScreen((s) => s.includes('EXIT='), 'the UI to exit');
+    term.keys('swarm', 'q');
+    const after = await term.waitFor('swarm', (s) => s.includes('EXIT='), 'the UI to exit');
     expect(after).toContain('EXIT=0');
     expect(after).toContain(`Detached from ${uiProject}; the swarm keeps the stack running`);
     const [svc] = await docker.listServices({ filters: filter({}, uiProject) });
@@ -543,24 +509,15 @@ services:
     expect(tasks.map((t) => t.Status?.State)).toEqual(['running', 'running']);
 
     // top --target swarm attaches to the deployed stack: its log history and tasks; Ctrl-C detaches.
-    tmux('kill-session', '-t', 'swarm');
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
+    term.kill('swarm');
+    term.cli('swarm', ['-f', ui, 'top', '--target', 'swarm', '--tail', '5']);
+    await term.waitFor(
       'swarm',
-      '-x',
-      '120',
-      '-y',
-      '30',
-      `cd ${ROOT} && ${process.execPath} ${BIN} -f ${ui} top --target swarm --tail 5; echo EXIT=$?; sleep 60`,
-    );
-    await waitForScreen(
       (s) => /app\s+2\/2\s+running/.test(s) && /app-[12] \| ui-hello/.test(s),
       'top: both tasks running, and log lines',
     );
-    tmux('send-keys', '-t', 'swarm', 'C-c');
-    const detached = await waitForScreen((s) => s.includes('EXIT='), 'top to exit');
+    term.keys('swarm', 'C-c');
+    const detached = await term.waitFor('swarm', (s) => s.includes('EXIT='), 'top to exit');
     expect(detached).toContain('EXIT=0');
     expect(detached).toContain(`Detached from ${uiProject}`);
     expect((await docker.listServices({ filters: filter({}, uiProject) })).length).toBe(1);
