@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { LABEL, projectFilter } from '../reconciler/labels.js';
 import type { ContainerSummary, PublishedPort, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
+import { compareText } from '../compare.js';
 
 export interface ProjectContainer {
   service: string;
@@ -53,9 +54,9 @@ export async function listProjectContainers(
     .filter((c) => services.length === 0 || services.includes(c.service))
     .sort(
       (a, b) =>
-        a.service.localeCompare(b.service) ||
+        compareText(a.service, b.service) ||
         a.replica - b.replica ||
-        a.summary.name.localeCompare(b.summary.name),
+        compareText(a.summary.name, b.summary.name),
     );
 }
 

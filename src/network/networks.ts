@@ -6,6 +6,7 @@ import { EngineError } from '../errors.js';
 import { LABEL } from '../reconciler/labels.js';
 import type { NetworkAttachment, NetworkCreateSpec, Runtime } from '../runtime/types.js';
 import type { NetworkSpec, ServiceSpec, Stack } from '../spec/types.js';
+import { compareText } from '../compare.js';
 
 export interface DesiredNetwork {
   /** The key under `networks:` in the stack. */
@@ -44,7 +45,7 @@ export function serviceNetworkKeys(service: ServiceSpec): string[] {
   return keys.sort((a, b) => {
     const pa = service.networks[a]?.priority ?? 0;
     const pb = service.networks[b]?.priority ?? 0;
-    return pb - pa || a.localeCompare(b);
+    return pb - pa || compareText(a, b);
   });
 }
 

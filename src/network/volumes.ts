@@ -9,6 +9,7 @@ import { EngineError } from '../errors.js';
 import { LABEL } from '../reconciler/labels.js';
 import type { Mount, Runtime, VolumeCreateSpec } from '../runtime/types.js';
 import type { FileReference, SecretSpec, ServiceSpec, Stack } from '../spec/types.js';
+import { compareText } from '../compare.js';
 
 export interface DesiredVolume {
   key: string;
@@ -21,7 +22,7 @@ export interface DesiredVolume {
 /** Every declared top-level volume, labelled for the project (external ones are only checked). */
 export function desiredVolumes(stack: Stack): DesiredVolume[] {
   return Object.entries(stack.volumes)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([key, v]) => ({
       key,
       name: v.name,

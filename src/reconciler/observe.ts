@@ -4,6 +4,7 @@
 import type { ContainerSummary, NetworkSummary, Runtime, VolumeSummary } from '../runtime/types.js';
 import { parseFieldDigests } from './config-hash.js';
 import { LABEL, projectFilter } from './labels.js';
+import { compareText } from '../compare.js';
 
 export interface ObservedContainer {
   id: string;
@@ -58,7 +59,7 @@ export async function observe(runtime: Runtime, project: string): Promise<Observ
     containers: containers
       .map(observedContainer)
       .sort(
-        (a, b) => a.service.localeCompare(b.service) || a.replica - b.replica || a.name.localeCompare(b.name),
+        (a, b) => compareText(a.service, b.service) || a.replica - b.replica || compareText(a.name, b.name),
       ),
     networks,
     volumes,

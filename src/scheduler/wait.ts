@@ -10,6 +10,7 @@ import { LABEL } from '../reconciler/labels.js';
 import type { Runtime } from '../runtime/types.js';
 import type { DependencyCondition } from '../spec/types.js';
 import { ConditionWatcher, healthBoundMs } from './conditions.js';
+import { compareText } from '../compare.js';
 
 export interface WaitOptions {
   services: string[];
@@ -123,7 +124,7 @@ async function lastLines(runtime: Runtime, project: string, service: string, tai
       { [LABEL.project]: project, [LABEL.service]: service },
       { all: true },
     );
-    const c = cs.sort((a, b) => a.name.localeCompare(b.name))[0];
+    const c = cs.sort((a, b) => compareText(a.name, b.name))[0];
     if (!c) return '';
     const lines: string[] = [];
     for await (const l of runtime.logs(c.id, { follow: false, tail })) lines.push(l.message);

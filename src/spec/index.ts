@@ -8,6 +8,7 @@ import { resolveProjectName } from './project-name.js';
 import type { RawProject } from './raw.js';
 import type { Stack, SpecWarning } from './types.js';
 import { validateSchema } from './validate.js';
+import { compareText } from '../compare.js';
 
 /** What the CLI passes in: global options plus the process environment. */
 export interface LoadOptions {
@@ -94,7 +95,7 @@ function present(problems: SpecProblem[], sourceText: (file: string) => string |
   const sorted = [...unique].sort(
     (a, b) =>
       order(a) - order(b) ||
-      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      compareText(a.location?.file ?? '', b.location?.file ?? '') ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
       (a.location?.col ?? 0) - (b.location?.col ?? 0),
   );

@@ -6,6 +6,7 @@
 import type { StackEvent } from '../events/types.js';
 import { LABEL } from '../reconciler/labels.js';
 import type { SwarmServiceSummary, SwarmTask } from '../runtime/types.js';
+import { compareText } from '../compare.js';
 
 export interface LiveService {
   service: string;
@@ -60,7 +61,7 @@ export function serviceName(project: string, s: SwarmServiceSummary): string {
 }
 
 function newestFirst(a: SwarmTask, b: SwarmTask): number {
-  return (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '');
+  return compareText(b.updatedAt ?? '', a.updatedAt ?? '');
 }
 
 /** Folds the engine's lists into a snapshot: per slot, the newest task the swarm wants running, else the newest. */

@@ -8,6 +8,7 @@ import type {
   SwarmServiceSummary,
   SwarmTask,
 } from '../runtime/types.js';
+import { compareText } from '../compare.js';
 
 export interface SwarmObserved {
   services: SwarmServiceSummary[];
@@ -41,8 +42,8 @@ export interface ServiceTasks {
 export async function observeTasks(swarm: SwarmRuntime, project: string): Promise<ServiceTasks[]> {
   const services = await swarm.listServices(projectFilter(project));
   const tasks = services.length > 0 ? await swarm.listTasks({ serviceIds: services.map((s) => s.id) }) : [];
-  tasks.sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''));
+  tasks.sort((a, b) => compareText(b.updatedAt ?? '', a.updatedAt ?? ''));
   return services
     .map((service) => ({ service, tasks: tasks.filter((t) => t.serviceId === service.id) }))
-    .sort((a, b) => a.service.name.localeCompare(b.service.name));
+    .sort((a, b) => compareText(a.service.name, b.service.name));
 }

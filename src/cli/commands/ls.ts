@@ -4,6 +4,7 @@ import { LABEL } from '../../reconciler/labels.js';
 import type { ContainerSummary } from '../../runtime/types.js';
 import { runtimeFromEnv } from '../context.js';
 import { renderTable, writeOut } from '../project-containers.js';
+import { compareText } from '../../compare.js';
 
 export interface ProjectListing {
   name: string;
@@ -22,12 +23,12 @@ export function projectListings(containers: ContainerSummary[]): ProjectListing[
     byProject.set(p, [...(byProject.get(p) ?? []), c]);
   }
   return [...byProject.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([name, list]) => {
       const counts = new Map<string, number>();
       for (const c of list) counts.set(c.state, (counts.get(c.state) ?? 0) + 1);
       const status = [...counts.entries()]
-        .sort(([a], [b]) => (a === 'running' ? -1 : b === 'running' ? 1 : a.localeCompare(b)))
+        .sort(([a], [b]) => (a === 'running' ? -1 : b === 'running' ? 1 : compareText(a, b)))
         .map(([state, n]) => `${state}(${n})`)
         .join(', ');
       const files = new Set<string>();
