@@ -2,6 +2,7 @@
  * DockerRuntime: the Runtime interface over the Docker Engine API (dockerode). Also speaks to Podman's
  * Docker-compatible socket. One keep-alive agent serves every call; the API version is negotiated once.
  */
+import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
 import DockerClient from './dockerode.js';
 import { EngineError } from '../errors.js';
@@ -75,6 +76,32 @@ export function negotiateApiVersion(server: string | undefined): string {
   return compareApiVersions(server, MAX_API_VERSION) < 0 ? server : MAX_API_VERSION;
 }
 
+/**
+ * GET /_ping, unversioned: the engine's API version from the Api-Version header (Docker since API 1.25,
+ * Podman's compatible API too), or undefined when the header is missing.
+ */
+function pingApiVersion(docker: Docker, signal: AbortSignal): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: '/_ping',
+        method: 'GET',
+        options: {},
+        isStream: true,
+        abortSignal: signal,
+        statusCodes: { 200: true, 500: 'server error' },
+      } as Parameters<typeof docker.modem.dial>[0],
+      (err: unknown, res: unknown) => {
+        if (err) return reject(err);
+        const answer = res as IncomingMessage;
+        answer.resume();
+        const header = answer.headers['api-version'];
+        resolve(typeof header === 'string' && /^\d+\.\d+$/.test(header) ? header : undefined);
+      },
+    );
+  });
+}
+
 function connectCause(err: unknown): string {
   const e = err as { name?: string; message?: string; code?: string };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError')
@@ -87,10 +114,16 @@ export class DockerRuntime implements Runtime {
     private readonly docker: Docker,
     readonly endpoint: string,
     readonly apiVersion: string,
-    private readonly version: VersionAnswer,
+    private version: VersionAnswer | Promise<VersionAnswer> | undefined,
   ) {}
 
-  /** Connects and negotiates the API version with one /version call; throws EngineError when nothing answers. */
+  /**
+   * Connects and negotiates the API version from one GET /_ping (its Api-Version header); throws
+   * EngineError when nothing answers. Not /version: Docker 20.10 answers it by asking containerd and
+   * running runc and docker-init for their versions, 7–25 ms measured here against ~1 ms for /_ping,
+   * on every command's start. /version is asked only when its details are wanted (`info()`), or when
+   * an old engine's ping names no API version.
+   */
   static async connect(ep: EngineEndpoint, env: Record<string, string | undefined>): Promise<DockerRuntime> {
     let docker: Docker;
     try {
@@ -99,22 +132,27 @@ export class DockerRuntime implements Runtime {
       // Unreadable TLS certificates, or docker-modem rejecting the process's own DOCKER_HOST.
       throw new EngineError(`cannot use the container engine at ${ep.url}: ${(err as Error).message}`);
     }
-    let version: VersionAnswer;
+    let pinged: string | undefined;
+    let version: VersionAnswer | undefined;
     try {
-      version = (await untyped(
-        docker,
-        'version',
-      )({
-        abortSignal: AbortSignal.timeout(CONNECT_TIMEOUT_MS),
-      })) as VersionAnswer;
+      const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
+      pinged = await pingApiVersion(docker, signal);
+      if (pinged === undefined)
+        version = (await untyped(docker, 'version')({ abortSignal: signal })) as VersionAnswer;
     } catch (err) {
-      const cause = statusOf(err) ? toEngineError(err, 'GET /version').message : connectCause(err);
+      const cause = statusOf(err) ? toEngineError(err, 'GET /_ping').message : connectCause(err);
       throw new EngineError(unreachableMessage(ep, cause, env));
     }
-    const api = negotiateApiVersion(version.ApiVersion);
+    const api = negotiateApiVersion(pinged ?? version?.ApiVersion);
     // Pin the version in the URL path so no later call negotiates again.
     (docker.modem as unknown as { version?: string }).version = `v${api}`;
     return new DockerRuntime(docker, ep.url, api, version);
+  }
+
+  /** The engine's /version answer, asked once when first wanted. */
+  private versionAnswer(): Promise<VersionAnswer> {
+    this.version ??= (untyped(this.docker, 'version')({}) as Promise<VersionAnswer>).catch(() => ({}));
+    return Promise.resolve(this.version);
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
@@ -122,17 +160,20 @@ export class DockerRuntime implements Runtime {
   }
 
   async info(): Promise<EngineInfo> {
-    const i = (await engineCall('engine info', () => this.docker.info())) as Json;
+    const [i, v] = await Promise.all([
+      engineCall('engine info', () => this.docker.info()) as Promise<Json>,
+      this.versionAnswer(),
+    ]);
     const swarm = (i.Swarm ?? {}) as Json;
     return {
       name: String(i.Name ?? ''),
-      version: String(this.version.Version ?? i.ServerVersion ?? ''),
+      version: String(v.Version ?? i.ServerVersion ?? ''),
       apiVersion: this.apiVersion,
-      os: String(i.OSType ?? this.version.Os ?? ''),
-      arch: String(i.Architecture ?? this.version.Arch ?? ''),
+      os: String(i.OSType ?? v.Os ?? ''),
+      arch: String(i.Architecture ?? v.Arch ?? ''),
       cpus: Number(i.NCPU ?? 0),
       memory: Number(i.MemTotal ?? 0),
-      flavor: flavorOf(this.version),
+      flavor: flavorOf(v),
       ...(swarm.LocalNodeState === 'active'
         ? {
             swarm: {
