@@ -49,9 +49,14 @@ export class ChangeBatcher {
 
   constructor(
     private readonly onBatch: (batch: ChangeBatch) => void,
-    private readonly options: BatcherOptions = DEFAULT_BATCHING,
+    private options: BatcherOptions = DEFAULT_BATCHING,
   ) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** New timings (a reloaded stack's debounce); they apply from the next event on. */
+  configure(options: BatcherOptions): void {
+    this.options = { ...options, now: this.now };
   }
 
   /** Adds one event; a path already pending keeps its place and takes the newest kind. */

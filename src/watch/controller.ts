@@ -16,15 +16,10 @@ import { TsstackError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { ContainerSummary, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
-import {
-  ChangeBatcher,
-  DEFAULT_BATCHING,
-  type BatcherOptions,
-  type ChangeBatch,
-  type ChangeKind,
-} from './batcher.js';
+import { ChangeBatcher, type BatcherOptions, type ChangeBatch, type ChangeKind } from './batcher.js';
 import { CoalescingRunner } from './rebuild-queue.js';
 import {
+  batchingFor,
   describeWork,
   emptyWork,
   mergeWork,
@@ -100,7 +95,7 @@ class WatchSession implements WatchController {
 
   constructor(private readonly opts: StartWatchOptions) {
     this.stack = opts.stack;
-    const batching = opts.batching ?? DEFAULT_BATCHING;
+    const batching = opts.batching ?? batchingFor(opts.stack);
     this.sourceSettle = new SettleCheck((c) => this.sourceBatcher.push(c));
     this.configSettle = new SettleCheck((c) => this.configBatcher.push(c));
     this.sourceBatcher = new ChangeBatcher((b) => {
@@ -294,6 +289,10 @@ class WatchSession implements WatchController {
       const next = await this.opts.reload();
       if (next) {
         this.stack = next;
+        if (!this.opts.batching) {
+          this.sourceBatcher.configure(batchingFor(next));
+          this.configBatcher.configure(batchingFor(next));
+        }
         this.rules = this.compileRules();
         this.containers.clear();
         await this.watcher?.update(this.sources());

@@ -1,6 +1,13 @@
 // Pure folding of file batches into the work each service owes (no I/O).
-import type { ServiceSpec } from '../spec/types.js';
-import type { ChangeBatch, ChangeKind, FileChange } from './batcher.js';
+import { parseDuration } from '../spec/duration.js';
+import type { ServiceSpec, Stack } from '../spec/types.js';
+import {
+  DEFAULT_BATCHING,
+  type BatcherOptions,
+  type ChangeBatch,
+  type ChangeKind,
+  type FileChange,
+} from './batcher.js';
 import type { RuleMatcher } from './rules.js';
 
 export type TriggerMode = 'auto' | 'manual';
@@ -72,6 +79,25 @@ export function workFromBatch(rules: RuleMatcher[], batch: ChangeBatch): Map<str
 export function serviceTriggerMode(service: ServiceSpec | undefined): TriggerMode {
   const ext = service?.extensions?.['x-tsstack'] as { watch?: { trigger?: unknown } } | undefined;
   return ext?.watch?.trigger === 'manual' ? 'manual' : 'auto';
+}
+
+/**
+ * The batching of file events for a stack: `x-tsstack.watch.debounce` (top level or on any service) is
+ * the quiet time after the last event before a batch is applied, first event included. Batching is one
+ * for the whole session (a `git checkout` touches many services at once), so the longest debounce given
+ * wins. A batch still waits at most 3 s, or twice the debounce when that is longer. Without the key: the
+ * defaults (100 ms, a lone first event 25 ms).
+ */
+export function batchingFor(stack: Stack): BatcherOptions {
+  const debounceOf = (ext: unknown): number | undefined =>
+    parseDuration((ext as { watch?: { debounce?: unknown } } | undefined)?.watch?.debounce);
+  const given = [
+    debounceOf(stack.extensions['x-tsstack']),
+    ...Object.values(stack.services).map((s) => debounceOf(s.extensions?.['x-tsstack'])),
+  ].filter((d): d is number => d !== undefined);
+  if (given.length === 0) return DEFAULT_BATCHING;
+  const quietMs = Math.max(...given);
+  return { quietMs, firstQuietMs: quietMs, maxWaitMs: Math.max(DEFAULT_BATCHING.maxWaitMs, 2 * quietMs) };
 }
 
 /** A rule's pending changes as a list. */

@@ -122,4 +122,14 @@ describe('ChangeBatcher', () => {
     expect(batches).toHaveLength(1);
     expect(batches[0]?.changes).toHaveLength(2);
   });
+
+  it('takes new timings from the next event on (a reloaded stack changed its debounce)', () => {
+    const { b, batches } = make();
+    b.configure({ quietMs: 300, firstQuietMs: 300, maxWaitMs: 1000 });
+    b.push({ path: '/a', kind: 'change' });
+    vi.advanceTimersByTime(250);
+    expect(batches).toHaveLength(0);
+    vi.advanceTimersByTime(60);
+    expect(batches).toHaveLength(1);
+  });
 });

@@ -217,6 +217,27 @@ describe('startWatch', () => {
     ).toEqual(['sync+exec', 'sync+restart']);
   });
 
+  it('applies x-tsstack.watch.debounce from the stack: saves 250 ms apart with a 600 ms debounce make one sync', async () => {
+    const list = [service('web', [syncRule(dir)])];
+    const { runtime, calls } = stubRuntime('tw', ['web']);
+    ctl = await startWatch({
+      stack: { ...makeStack(dir, list), extensions: { 'x-tsstack': { watch: { debounce: '600ms' } } } },
+      runtime,
+      bus,
+      reload: async () => {},
+      rebuild: async () => {},
+      signal: abort.signal,
+    });
+    for (let i = 0; i < 3; i++) {
+      await writeFile(path.join(dir, 'src', `f${i}.js`), String(i));
+      await sleep(250);
+    }
+    expect(of('watch.change')).toHaveLength(0);
+    await waitFor(() => of('watch.applied').length > 0, 'watch.applied');
+    expect(calls.filter((c) => c.op === 'put')).toHaveLength(1);
+    expect(of('watch.applied')[0]).toMatchObject({ service: 'web', action: 'sync', files: 3 });
+  });
+
   it('queues changes of a manual-trigger service until trigger() is called', async () => {
     const manual = { 'x-tsstack': { watch: { trigger: 'manual' } } };
     const { calls } = await start((d) => [service('web', [syncRule(d)], { extensions: manual })]);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ServiceSpec, Stack } from '../../../src/spec/types.js';
+import { DEFAULT_BATCHING } from '../../../src/watch/batcher.js';
 import { compileRule } from '../../../src/watch/rules.js';
 import {
+  batchingFor,
   describeWork,
   mergeWork,
   serviceTriggerMode,
@@ -93,5 +96,31 @@ describe('serviceTriggerMode', () => {
     ).toBe('auto');
     expect(serviceTriggerMode(service('a', []))).toBe('auto');
     expect(serviceTriggerMode(undefined)).toBe('auto');
+  });
+});
+
+describe('batchingFor', () => {
+  const stackOf = (top: unknown, services: ServiceSpec[]): Stack =>
+    ({
+      services: Object.fromEntries(services.map((s) => [s.name, s])),
+      extensions: top === undefined ? {} : { 'x-tsstack': top },
+    }) as unknown as Stack;
+  const debounced = (name: string, d: unknown) =>
+    service(name, [], { extensions: { 'x-tsstack': { watch: { debounce: d } } } });
+
+  it('uses the defaults without x-tsstack.watch.debounce', () => {
+    expect(batchingFor(stackOf(undefined, [service('a', [])]))).toEqual(DEFAULT_BATCHING);
+  });
+
+  it('waits the debounce after every event, first included; the longest one given wins', () => {
+    expect(batchingFor(stackOf({ watch: { debounce: '500ms' } }, []))).toEqual({
+      quietMs: 500,
+      firstQuietMs: 500,
+      maxWaitMs: 3000,
+    });
+    expect(
+      batchingFor(stackOf({ watch: { debounce: '200ms' } }, [debounced('a', '2s'), debounced('b', '1s')])),
+    ).toEqual({ quietMs: 2000, firstQuietMs: 2000, maxWaitMs: 4000 });
+    expect(batchingFor(stackOf(undefined, [debounced('a', '0s')]))).toMatchObject({ quietMs: 0 });
   });
 });
