@@ -325,6 +325,55 @@ export class DockerSwarmRuntime implements SwarmRuntime {
     );
   }
 
+  /**
+   * Reads the service's current spec and version, lets `change` edit the spec, and sends it back. The engine
+   * refuses a stale version (something else updated the service in between): read and try again.
+   */
+  private async patchService<T>(id: string, what: string, change: (spec: Json) => T): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await engineCall(`${what}: inspect service ${id}`, () =>
+        this.docker.getService(id).inspect(),
+      );
+      const spec = structuredClone(((current as Json).Spec ?? {}) as Json);
+      const version = Number(((current as Json).Version as Json | undefined)?.Index ?? 0);
+      const result = change(spec);
+      try {
+        await engineCall(what, () =>
+          this.docker.getService(id).update({ _query: { version }, _body: spec } as never),
+        );
+        return result;
+      } catch (err) {
+        if (attempt >= 3 || !/out of sequence/i.test((err as Error).message)) throw err;
+      }
+    }
+  }
+
+  async forceUpdateService(id: string): Promise<void> {
+    await this.patchService(id, `force update of service ${id}`, (spec) => {
+      const task = (spec.TaskTemplate ??= {}) as Json;
+      task.ForceUpdate = Number(task.ForceUpdate ?? 0) + 1;
+    });
+  }
+
+  async scaleService(id: string, replicas: number, labels?: Record<string, string | null>): Promise<number> {
+    return this.patchService(id, `scale service ${id}`, (spec) => {
+      const mode = (spec.Mode ?? {}) as Json;
+      const replicated = mode.Replicated as Json | undefined;
+      if (!replicated)
+        throw new EngineError(`service ${String(spec.Name ?? id)} is not replicated: it cannot be scaled`);
+      const before = Number(replicated.Replicas ?? 0);
+      replicated.Replicas = replicas;
+      if (labels) {
+        const own = { ...((spec.Labels as Record<string, string> | undefined) ?? {}) };
+        for (const [k, v] of Object.entries(labels))
+          if (v === null) delete own[k];
+          else own[k] = v;
+        spec.Labels = own;
+      }
+      return before;
+    });
+  }
+
   async removeService(id: string): Promise<void> {
     await engineLookup(`remove service ${id}`, () => this.docker.getService(id).remove());
   }

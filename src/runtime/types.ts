@@ -512,6 +512,16 @@ export interface SwarmRuntime {
   /** Replaces the service's spec; `version` is the one last observed (the engine refuses a stale one). */
   updateService(id: string, version: number, spec: SwarmServiceSpec): Promise<void>;
   removeService(id: string): Promise<void>;
+  /**
+   * `docker service update --force`: the service's current spec with `TaskTemplate.ForceUpdate` incremented,
+   * so the swarm replaces every task (following the service's update config).
+   */
+  forceUpdateService(id: string): Promise<void>;
+  /**
+   * `docker service scale`: a replicated service's current spec with `replicas` (throws for a global one).
+   * `labels` are set in the same update (`null` removes one). Resolves with the replica count it had.
+   */
+  scaleService(id: string, replicas: number, labels?: Record<string, string | null>): Promise<number>;
   /** Tasks of one service, of several (`serviceIds`: one call), or by labels. */
   listTasks(filter: {
     serviceId?: string;
