@@ -8,6 +8,7 @@ import { EventBus } from '../events/bus.js';
 import { ViewStore } from '../events/store.js';
 import { projectFilter } from '../reconciler/labels.js';
 import type { SwarmRuntime } from '../runtime/types.js';
+import { swarmActions } from '../swarm/actions.js';
 import { observeTasks } from '../swarm/observe.js';
 import { emptySnapshot, liveEvents, liveSnapshot, serviceName, type LiveSnapshot } from '../swarm/live.js';
 import type { UiHandle } from '../ui/render.js';
@@ -150,6 +151,9 @@ export interface WatchSwarmOptions {
   project: string;
   /** The stack's services in its order (the table's order). */
   services: string[];
+  /** The replica count the stack file asks for, by service: what `s` starts a service with (default 1)
+   * when the count it had before its stop is not known. */
+  replicas?: Readonly<Record<string, number>>;
   ui: boolean;
   logFormat?: LogFormat;
   since?: number;
@@ -181,17 +185,19 @@ export async function watchSwarm(o: WatchSwarmOptions): Promise<void> {
   let headless: ReturnType<typeof startHeadless> | undefined;
   if (o.ui) {
     const { startUi } = await import('../ui/render.js');
-    const none = () => undefined;
+    // r and s act on the swarm service; the feed's next poll shows its tasks change. b never gets here:
+    // a swarm has no local build, the App says so itself.
+    const actions = swarmActions({ swarm: o.swarm, project: o.project, bus, replicas: o.replicas });
     ui = startUi({
       bus,
       store,
       stdout,
       mode: 'swarm',
       callbacks: {
-        onRestart: none,
-        onStop: none,
-        onStart: none,
-        onRebuild: none,
+        onRestart: (s) => void actions.restart(s),
+        onStop: (s) => void actions.stop(s),
+        onStart: (s) => void actions.start(s),
+        onRebuild: () => undefined,
         onDetach: leave,
         onQuit: leave,
         onKill: leave,

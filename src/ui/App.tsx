@@ -39,8 +39,15 @@ export interface AppProps {
   size?: { columns: number; rows: number };
 }
 
-/** up: the local stack is stopped on quit; top and swarm only detach (swarm: no stop/restart keys). */
+/**
+ * up: the local stack is stopped on quit; top and swarm only detach. swarm: r is a forced service update,
+ * s scales to 0 and back, b (no local build for a swarm) only warns.
+ */
 export type UiMode = 'up' | 'top' | 'swarm';
+
+/** The warning `b` shows in swarm mode. */
+export const SWARM_NO_REBUILD =
+  'b: a swarm service has no local build (build and push its image, then up --target swarm)';
 
 /** Below this the table and log pane do not fit: plain lines instead. */
 export const MIN_COLUMNS = 50;
@@ -214,12 +221,21 @@ export function App({ store, callbacks, mode = 'up', color = true, now = Date.no
         quit();
         callbacks.onQuit();
       }
-    } else if (selectedName !== undefined && mode !== 'swarm') {
+    } else if (selectedName !== undefined) {
+      const svc = state.services[selectedName];
       if (input === 'r') callbacks.onRestart(selectedName);
-      else if (input === 't' && callbacks.onTrigger) callbacks.onTrigger(selectedName);
-      else if (input === 'b') callbacks.onRebuild(selectedName);
-      else if (input === 's') {
-        const alive = state.services[selectedName]?.replicas.some((r) => ALIVE.has(r.phase)) ?? false;
+      else if (input === 't' && callbacks.onTrigger && mode !== 'swarm') callbacks.onTrigger(selectedName);
+      else if (input === 'b') {
+        if (mode === 'swarm')
+          store.dispatch({ kind: 'warning', service: selectedName, message: SWARM_NO_REBUILD });
+        else callbacks.onRebuild(selectedName);
+      } else if (input === 's') {
+        // A swarm service is stopped while it wants tasks (even if none runs yet), started when it wants none
+        // (its last tasks may still be shutting down).
+        const alive =
+          mode === 'swarm' && svc?.desired !== undefined
+            ? svc.desired > 0
+            : (svc?.replicas.some((r) => ALIVE.has(r.phase)) ?? false);
         if (alive) callbacks.onStop(selectedName);
         else callbacks.onStart(selectedName);
       }

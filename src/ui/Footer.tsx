@@ -36,7 +36,7 @@ export function Footer({
   }
   const keys =
     mode === 'swarm'
-      ? 'q detach (the swarm keeps the stack running) · ? help · ↑↓/jk select · Enter logs · / filter · p pause'
+      ? 'q detach (the swarm keeps the stack running) · ? help · ↑↓/jk select · Enter logs · r restart · s scale to 0/back · / filter · p pause'
       : mode === 'top'
         ? 'q detach (stack keeps running) · ? help · ↑↓/jk select · Enter logs · r restart · s stop/start · b rebuild · / filter · p pause'
         : 'q quit · d detach · ? help · ↑↓/jk select · Enter logs · r restart · s stop/start · b rebuild · / filter · p pause';

@@ -17,6 +17,15 @@ const KEYS: [string, string][] = [
   ['q  Ctrl-C', 'stop the stack gracefully and exit (Ctrl-C twice kills)'],
 ];
 
+/** What r and s do to a swarm service (b: there is no local build for a swarm). */
+const SWARM_KEYS: Record<string, [string, string]> = {
+  r: [
+    'r',
+    'restart the selected service: a forced update replaces its tasks (docker service update --force)',
+  ],
+  s: ['s', 'stop: scale the selected service to 0 replicas; again: scale it back (not global services)'],
+};
+
 export interface HelpProps {
   theme: Theme;
   mode: 'up' | 'top' | 'swarm';
@@ -32,14 +41,14 @@ export function Help({ theme, mode, height, trigger }: HelpProps) {
   const keys =
     mode === 'swarm'
       ? base
-          .filter(([k]) => !['r', 's', 'b', 'd', 't'].includes(k))
+          .filter(([k]) => !['b', 'd', 't'].includes(k))
           .map(([k, v]): [string, string] =>
             k.startsWith('q')
               ? [
                   `${k}  d`,
                   'detach: the swarm keeps the stack running (tsstack down --target swarm removes it)',
                 ]
-              : [k, v],
+              : (SWARM_KEYS[k] ?? [k, v]),
           )
       : mode === 'top'
         ? base

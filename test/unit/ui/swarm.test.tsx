@@ -92,16 +92,81 @@ describe('App in swarm mode', () => {
     ui.unmount();
   });
 
-  it('q, d and Ctrl-C only detach; r, s and b do nothing', async () => {
+  it('q, d and Ctrl-C only detach', async () => {
     const cb = callbacks();
     const ui = render(
       <App store={swarmStore()} callbacks={cb} now={() => NOW} size={size} color={false} mode="swarm" />,
     );
-    for (const k of ['r', 's', 'b', 'q', 'd', '\u0003']) {
+    for (const k of ['q', 'd', '\u0003']) {
       ui.stdin.write(k);
       await tick();
     }
     await vi.waitFor(() => expect(cb.calls).toEqual(['detach', 'detach', 'detach']));
+    ui.unmount();
+  });
+
+  it('r restarts and s stops the selected service; s starts one scaled to 0 (no task wanted)', async () => {
+    const store = swarmStore();
+    const cb = callbacks();
+    const ui = render(
+      <App store={store} callbacks={cb} now={() => NOW} size={size} color={false} mode="swarm" />,
+    );
+    const press = async (...keys: string[]) => {
+      for (const k of keys) {
+        ui.stdin.write(k);
+        await tick();
+      }
+    };
+    // web: 2 desired, one running. worker: 1 desired, its task failed: still wanted, so s stops it.
+    await press('r', 's', 'j', 'r', 's');
+    expect(cb.calls).toEqual(['restart:web', 'stop:web', 'restart:worker', 'stop:worker']);
+    // The swarm scaled web to 0: it wants no task; task 1 still runs until it has shut down.
+    store.dispatch({ kind: 'swarm.service', service: 'web', desired: 0, ports: [] });
+    store.dispatch({
+      kind: 'swarm.task',
+      service: 'web',
+      replica: 2,
+      task: 't2',
+      node: 'manager-1',
+      state: 'shutdown',
+      desiredState: 'shutdown',
+    });
+    store.flush();
+    await tick();
+    await press('k', 's');
+    expect(cb.calls.at(-1)).toBe('start:web');
+    ui.unmount();
+  });
+
+  it('b calls no rebuild: it shows a warning that a swarm service has no local build', async () => {
+    const cb = callbacks();
+    const ui = render(
+      <App store={swarmStore()} callbacks={cb} now={() => NOW} size={size} color={false} mode="swarm" />,
+    );
+    ui.stdin.write('b');
+    await vi.waitFor(() => expect(ui.lastFrame()).toContain('b: a swarm service has no local build'));
+    expect(cb.calls).toEqual([]);
+    ui.unmount();
+  });
+
+  it('the footer and the help list r and s, not b, d or t', async () => {
+    const ui = render(
+      <App
+        store={swarmStore()}
+        callbacks={{ ...callbacks(), onTrigger: () => undefined }}
+        now={() => NOW}
+        size={{ columns: 200, rows: 40 }}
+        color={false}
+        mode="swarm"
+      />,
+    );
+    expect(ui.lastFrame()).toContain('r restart · s scale to 0/back');
+    ui.stdin.write('?');
+    await vi.waitFor(() => expect(ui.lastFrame()).toContain('Keys'));
+    const help = ui.lastFrame()!;
+    expect(help).toMatch(/^r\s+restart the selected service: a forced update/m);
+    expect(help).toMatch(/^s\s+stop: scale the selected service to 0 replicas/m);
+    expect(help).not.toMatch(/^(b|t|d)\s/m);
     ui.unmount();
   });
 });
