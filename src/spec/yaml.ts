@@ -23,6 +23,7 @@ import {
   type ScalarValue,
 } from './locate.js';
 import type { SourceLocation } from './types.js';
+import { parseYamlFast } from './yaml-fast.js';
 
 /** Stack files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -40,6 +41,8 @@ export interface ParsedYaml {
 export interface ParseLimits {
   maxBytes?: number;
   maxAliasExpansion?: number;
+  /** Parse with the `yaml` package even when the js-yaml fast path could (tests compare the two). */
+  noFastPath?: boolean;
 }
 
 /** Thrown inside the builder to stop at the first value past a limit (the problem is already recorded). */
@@ -66,6 +69,10 @@ export function parseYaml(text: string, file: string, limits: ParseLimits = {}):
       ],
     };
   }
+  if (!limits.noFastPath) {
+    const fast = parseYamlFast(text, sourcePositions(text, file), MAX_DEPTH);
+    if (fast) return topLevel(fast, []);
+  }
   const lineCounter = new LineCounter();
   const doc = withPlainEnv(() =>
     parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false, lineCounter }),
@@ -88,16 +95,28 @@ export function parseYaml(text: string, file: string, limits: ParseLimits = {}):
     if (err instanceof LimitExceeded) return { problems: [...builder.problems] };
     throw err;
   }
-  if (root.kind === 'scalar' && root.value === null) root = lmap(root.loc);
+  return topLevel(root, builder.problems);
+}
+
+/** A document's top level: a mapping, or nothing (an empty file is an empty mapping). */
+function topLevel(root: LNode, problems: SpecProblem[]): ParsedYaml {
+  if (root.kind === 'scalar' && root.value === null) return { node: lmap(root.loc), problems };
   if (root.kind !== 'map') {
-    builder.problems.push({
+    problems.push({
       location: root.loc,
       path: [],
       message: 'the top level of a stack file must be a mapping',
     });
-    return { problems: builder.problems };
+    return { problems };
   }
-  return { node: root, problems: builder.problems };
+  return { node: root, problems };
+}
+
+/** Offset → file:line:col for `text`, lines counted as yaml's LineCounter counts them. */
+export function sourcePositions(text: string, file: string): (offset: number) => SourceLocation {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return positions(starts, file);
 }
 
 /**
