@@ -135,6 +135,12 @@ export async function swarmUp(cmd: Command, opts: SwarmUpOptions): Promise<void>
     ui,
     logFormat: opts.logFormat,
     since,
+    // What the live UI's start (s on a stopped service) scales back to.
+    replicas: Object.fromEntries(
+      desired.services.flatMap((s) =>
+        s.spec.mode.kind === 'replicated' ? [[s.service, s.spec.mode.replicas]] : [],
+      ),
+    ),
   });
 }
 
@@ -150,6 +156,7 @@ export async function swarmTop(cmd: Command, opts: { tail: number }): Promise<vo
     services: names.length > 0 ? names : await swarmServiceNames(swarm, stack.name),
     ui: true,
     tail: opts.tail,
+    replicas: Object.fromEntries(names.map((n) => [n, stack.services[n]!.replicas])),
   });
 }
 

@@ -55,9 +55,11 @@ export function planSwarm(
       ops.push({ kind: 'create-service', name: d.spec.name, spec: d.spec, reason: 'no service' });
       continue;
     }
-    if (current.labels[LABEL.configHash] === d.hash) continue;
     const before = replicasOf(current.mode);
     const after = replicasOf(d.spec.mode);
+    // Same config and the replica count the stack asks for; a count changed outside the stack file (the
+    // live UI's stop, `docker service scale`) is brought back like any other drift.
+    if (current.labels[LABEL.configHash] === d.hash && before === after) continue;
     const scaled = before !== after ? `replicas ${before} → ${after}` : '';
     const reason = scaled && current.image === d.spec.image ? `scaled: ${scaled}` : 'config changed';
     ops.push({

@@ -95,6 +95,13 @@ describe('planSwarm', () => {
     );
   });
 
+  it('brings back a replica count changed outside the stack file (the live UI stop: scaled to 0)', () => {
+    const d = desired(stack());
+    const stopped = observedAfter(d);
+    stopped.services = stopped.services.map((svc) => ({ ...svc, mode: { kind: 'replicated', replicas: 0 } }));
+    expect(renderSwarmPlan(planSwarm(d, stopped))).toBe('update service demo_web (scaled: replicas 0 → 2)\n');
+  });
+
   it('a new secret content makes a new object, the service update, and the old object go', () => {
     const before = observedAfter(desired(stack()));
     const ops = planSwarm(desired(stack(2, {}, 'v2')), before);
