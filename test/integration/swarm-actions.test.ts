@@ -20,19 +20,14 @@ import { desiredSwarm } from '../../src/swarm/desired.js';
 import { observeSwarm } from '../../src/swarm/observe.js';
 import { planSwarm, planSwarmDown } from '../../src/swarm/plan.js';
 import { docker, eventually, loadStackText, uniqueName } from './helpers/stack-cli.js';
-import { acquireSwarmLock } from './helpers/swarm-lock.js';
+import { removeSwarmProject, startSwarmSession, type SwarmSession } from './helpers/swarm-session.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
 const project = uniqueName('t-swarm-act');
 const filter = (extra: Record<string, string[]> = {}) =>
   JSON.stringify({ label: [`io.tsstack.project=${project}`], ...extra });
 let dir = '';
-let initialisedHere = false;
-// `swarm init` creates the docker_gwbridge network and `swarm leave` keeps it; remove it again when this
-// file made it, so the engine is left as it was found.
-let gwbridgeBefore = true;
-// Held from before the init to after the leave: other swarm test files initialise and leave swarms too.
-let releaseLock = () => undefined as void;
+let session: SwarmSession | undefined;
 let swarm: SwarmRuntime | undefined;
 let runtime: Runtime | undefined;
 
@@ -97,37 +92,19 @@ function actionsWithEvents() {
 /** Every object of the project, by label, whatever the test got to. */
 async function cleanup(): Promise<void> {
   if (swarm && runtime) {
-    const observed = await observeSwarm(swarm, runtime, project);
-    await applySwarm(swarm, runtime, observed, planSwarmDown(observed), { releaseTimeoutMs: 30_000 });
+    const [sw, rt] = [swarm, runtime];
+    const observed = await observeSwarm(sw, rt, project).catch(() => undefined);
+    // Whatever this leaves, the label sweep below removes.
+    if (observed)
+      await applySwarm(sw, rt, observed, planSwarmDown(observed), { releaseTimeoutMs: 30_000 }).catch(
+        () => {},
+      );
   }
-  for (const s of await docker.listServices({ filters: filter() }))
-    await docker
-      .getService(s.ID)
-      .remove()
-      .catch(() => {});
-  const until = Date.now() + 30_000;
-  while (Date.now() < until) {
-    const left = await docker.listContainers({ all: true, filters: filter() });
-    if (left.length === 0) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  for (const n of await docker.listNetworks({ filters: filter() }))
-    await docker
-      .getNetwork(n.Id)
-      .remove()
-      .catch(() => {});
+  await removeSwarmProject(project, 30_000);
 }
 
 beforeAll(async () => {
-  releaseLock = await acquireSwarmLock();
-  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
-  if (info.Swarm?.LocalNodeState !== 'active') {
-    gwbridgeBefore = (await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } })).some(
-      (n) => n.Name === 'docker_gwbridge',
-    );
-    await docker.swarmInit({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1' });
-    initialisedHere = true;
-  }
+  session = await startSwarmSession();
   dir = mkdtempSync(path.join(tmpdir(), 'tsstack-swarm-act-'));
   const ep = resolveEndpoint(process.env);
   swarm = await DockerSwarmRuntime.connect(ep, process.env);
@@ -143,24 +120,9 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     await cleanup();
-    if (initialisedHere) {
-      await docker.swarmLeave({ force: true });
-      if (!gwbridgeBefore) {
-        // The ingress sandbox can hold the bridge for a moment after the leave.
-        for (let i = 0; i < 20; i++) {
-          const gone = await docker
-            .getNetwork('docker_gwbridge')
-            .remove()
-            .then(() => true)
-            .catch((e: { statusCode?: number }) => e.statusCode === 404);
-          if (gone) break;
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
-    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   } finally {
-    releaseLock();
+    await session?.end();
   }
 }, 180_000);
 

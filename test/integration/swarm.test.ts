@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, eventually, freePort, spawnCli, tsstack, uniqueName } from './helpers/stack-cli.js';
-import { acquireSwarmLock } from './helpers/swarm-lock.js';
+import { removeSwarmProject, startSwarmSession, type SwarmSession } from './helpers/swarm-session.js';
 import { HAS_TMUX, TmuxTerminals } from './helpers/tmux.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
@@ -23,12 +23,7 @@ const filter = (extra: Record<string, string[]> = {}, p = project) =>
 let dir = '';
 let file = '';
 let port = 0;
-let initialisedHere = false;
-// `swarm init` creates the docker_gwbridge network and `swarm leave` keeps it; remove it again when this
-// file made it, so the engine is left as it was found.
-let gwbridgeBefore = true;
-// Held from before the init to after the leave: swarm-nodes.test.ts initialises its own swarm.
-let releaseLock = () => undefined as void;
+let session: SwarmSession | undefined;
 
 function stackYaml(version: string, replicas: number): string {
   return `name: ${project}
@@ -129,52 +124,8 @@ async function psJson(): Promise<PsRow[]> {
     .map((l) => JSON.parse(l) as PsRow);
 }
 
-async function cleanup(p: string): Promise<void> {
-  const filter = () => JSON.stringify({ label: [`io.tsstack.project=${p}`] });
-  for (const s of await docker.listServices({ filters: filter() }))
-    await docker
-      .getService(s.ID)
-      .remove()
-      .catch(() => {});
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    const left = await docker.listContainers({ all: true, filters: filter() });
-    if (left.length === 0) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  for (const s of await docker.listSecrets({ filters: filter() }))
-    await docker
-      .getSecret(s.ID)
-      .remove()
-      .catch(() => {});
-  for (const c of await docker.listConfigs({ filters: filter() }))
-    await docker
-      .getConfig(c.ID)
-      .remove()
-      .catch(() => {});
-  for (const n of await docker.listNetworks({ filters: filter() }))
-    await docker
-      .getNetwork(n.Id)
-      .remove()
-      .catch(() => {});
-  const vols = await docker.listVolumes({ filters: filter() });
-  for (const v of vols.Volumes ?? [])
-    await docker
-      .getVolume(v.Name)
-      .remove()
-      .catch(() => {});
-}
-
 beforeAll(async () => {
-  releaseLock = await acquireSwarmLock();
-  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string } };
-  if (info.Swarm?.LocalNodeState !== 'active') {
-    gwbridgeBefore = (await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } })).some(
-      (n) => n.Name === 'docker_gwbridge',
-    );
-    await docker.swarmInit({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1' });
-    initialisedHere = true;
-  }
+  session = await startSwarmSession();
   dir = mkdtempSync(path.join(tmpdir(), 'tsstack-swarm-'));
   file = path.join(dir, 'stack.yml');
   writeFileSync(path.join(dir, 'token.txt'), 's3cret');
@@ -184,29 +135,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    await cleanup(project);
-    await cleanup(rollingProject);
-    await cleanup(liveProject);
-    await cleanup(uiProject);
+    for (const p of [project, rollingProject, liveProject, uiProject]) await removeSwarmProject(p);
     term.close();
-    if (initialisedHere) {
-      await docker.swarmLeave({ force: true });
-      if (!gwbridgeBefore) {
-        // The ingress sandbox can hold the bridge for a moment after the leave.
-        for (let i = 0; i < 20; i++) {
-          const gone = await docker
-            .getNetwork('docker_gwbridge')
-            .remove()
-            .then(() => true)
-            .catch((e: { statusCode?: number }) => e.statusCode === 404);
-          if (gone) break;
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
-    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   } finally {
-    releaseLock();
+    await session?.end();
   }
 }, 180_000);
 
