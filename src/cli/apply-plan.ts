@@ -1,9 +1,14 @@
 /** Shared wiring for commands that apply a plan: a bus with progress printing, apply, errors, notes. */
 import { EventBus } from '../events/bus.js';
 import { applyPlan, throwIfFailed } from '../reconciler/apply.js';
+import type { ObservedState } from '../reconciler/observe.js';
+import { observe } from '../reconciler/observe.js';
 import type { Plan } from '../reconciler/operations.js';
 import type { Runtime } from '../runtime/types.js';
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { loadProject, runtimeFromEnv } from './context.js';
+import { lockForCommand } from './lock.js';
 import { printProgress } from './progress.js';
 
 /** Applies `plan` printing progress to stderr; throws EngineError (exit 1) when an operation failed. */
@@ -25,4 +30,30 @@ export function parseTimeout(value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0)
     throw new UsageError(`--timeout must be a whole number of seconds, not "${value}"`);
   return n;
+}
+
+export interface LifecycleCommand {
+  name: string;
+  description: string;
+  /** Whether it takes `-t/--timeout` (stop and restart do). */
+  timeout: boolean;
+  plan(observed: ObservedState, opts: { services?: string[]; timeout?: number }): Plan;
+}
+
+/** `tsstack start|stop|restart [-t N] [SERVICE...]`: plan against what exists, under the project lock. */
+export function registerLifecycleCommand(program: Command, c: LifecycleCommand): void {
+  const command = program
+    .command(c.name)
+    .description(c.description)
+    .argument('[services...]', 'only these services');
+  if (c.timeout) command.option('-t, --timeout <seconds>', 'seconds to wait before killing');
+  command.action(async (services: string[], opts: { timeout?: string }, cmd: Command) => {
+    const timeout = parseTimeout(opts.timeout);
+    const { stack } = await loadProject(cmd, { allowMissing: true });
+    const runtime = await runtimeFromEnv();
+    await lockForCommand(cmd, stack.name);
+    const observed = await observe(runtime, stack.name);
+    const plan = c.plan(observed, { services: services.length > 0 ? services : undefined, timeout });
+    await applyWithProgress(runtime, plan);
+  });
 }
