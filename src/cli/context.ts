@@ -24,8 +24,14 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Loads the stack named by the global options; prints spec warnings to stderr. */
-export async function loadProject(cmd: Command, opts: { allowMissing?: boolean } = {}): Promise<LoadedStack> {
+/**
+ * Loads the stack named by the global options; prints spec warnings to stderr, except those whose path
+ * `quiet` matches (the swarm target does act on keys the local engine ignores).
+ */
+export async function loadProject(
+  cmd: Command,
+  opts: { allowMissing?: boolean; quiet?: RegExp } = {},
+): Promise<LoadedStack> {
   const g = globalOptions(cmd);
   const loaded = await loadStack({
     files: g.file,
@@ -39,6 +45,7 @@ export async function loadProject(cmd: Command, opts: { allowMissing?: boolean }
     allowMissing: opts.allowMissing,
   });
   for (const w of loaded.warnings) {
+    if (opts.quiet?.test(w.path)) continue;
     const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.col} ` : '';
     process.stderr.write(`warning: ${where}${w.path}: ${w.message}\n`);
   }

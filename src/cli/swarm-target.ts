@@ -9,12 +9,12 @@ import { projectFilter } from '../reconciler/labels.js';
 import type { Runtime, SwarmRuntime } from '../runtime/types.js';
 import { parseScale, withScale } from '../scheduler/scale.js';
 import { SpecError, formatPath, type SpecProblem } from '../spec/errors.js';
-import { loadStack, type LoadedStack } from '../spec/index.js';
+import type { LoadedStack } from '../spec/index.js';
 import { applySwarm, removeSwarmVolumes, waitSwarmConverged } from '../swarm/apply.js';
 import { desiredSwarm, type SwarmDesired } from '../swarm/desired.js';
 import { observeSwarm, observeTasks } from '../swarm/observe.js';
 import { planSwarm, planSwarmDown, renderSwarmPlan, type SwarmOperation } from '../swarm/plan.js';
-import { globalOptions, runtimeFromEnv } from './context.js';
+import { loadProject as loadLocalProject, runtimeFromEnv } from './context.js';
 import type { LogFormat } from './headless.js';
 import { lockForCommand } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
@@ -24,24 +24,8 @@ import { chooseLiveUi } from '../ui/terminal.js';
 const SWARM_ONLY = /^services\.[^.]+\.(deploy\.placement|deploy\.endpoint_mode|ports\[\d+\]\.mode)$/;
 
 /** loadProject for the swarm target: the same files and options, without warnings about Swarm-only keys. */
-async function loadProject(cmd: Command, opts: { allowMissing?: boolean } = {}): Promise<LoadedStack> {
-  const g = globalOptions(cmd);
-  const loaded = await loadStack({
-    files: g.file,
-    cwd: process.cwd(),
-    projectName: g.projectName,
-    projectDirectory: g.projectDirectory,
-    envFiles: g.envFile,
-    profiles: g.profile,
-    env: process.env,
-    allowMissing: opts.allowMissing,
-  });
-  for (const w of loaded.warnings) {
-    if (SWARM_ONLY.test(w.path)) continue;
-    const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.col} ` : '';
-    process.stderr.write(`warning: ${where}${w.path}: ${w.message}\n`);
-  }
-  return loaded;
+function loadProject(cmd: Command, opts: { allowMissing?: boolean } = {}): Promise<LoadedStack> {
+  return loadLocalProject(cmd, { ...opts, quiet: SWARM_ONLY });
 }
 
 /** The value of `--target`: undefined or 'local' for the local engine, 'swarm' for Docker Swarm. */

@@ -128,6 +128,19 @@ describe('tsstack config', { timeout: 180_000 }, () => {
     expect(r.stdout).toBe('only\n');
   });
 
+  it('reads the stack from stdin with -f - for the swarm target too (a dry run: nothing is created)', () => {
+    const dir = project('stdin-swarm', {});
+    const name = `t-stdin-swarm-${process.pid}`;
+    const r = tsstack(
+      dir,
+      ['-f', '-', 'up', '--target', 'swarm', '--dry-run'],
+      `name: ${name}\nservices:\n  only:\n    image: tsstack-test/busybox:latest\n`,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`create service ${name}_only (no service)`);
+  });
+
   it('exits 2 with file:line:col and a code frame on invalid input, without a stack trace', () => {
     const dir = project('bad', {
       'compose.yaml':
