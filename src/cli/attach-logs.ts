@@ -3,8 +3,8 @@
  * its service's colour, until every stream ends or the signal aborts. Its own module so the UI can take
  * its place later.
  */
-import pc from 'picocolors';
 import type { Runtime } from '../runtime/types.js';
+import { servicePaint } from './project-containers.js';
 
 export interface AttachTarget {
   /** Container id or name. */
@@ -23,17 +23,6 @@ export interface AttachOptions {
   raw?: boolean;
 }
 
-const COLORS = [
-  pc.cyan,
-  pc.yellow,
-  pc.green,
-  pc.magenta,
-  pc.blue,
-  pc.redBright,
-  pc.cyanBright,
-  pc.yellowBright,
-];
-
 /** `web-1` for replica 1 of web, or the service name for one-off containers (replica 0). */
 export function prefixName(t: AttachTarget): string {
   return t.replica > 0 ? `${t.service}-${t.replica}` : t.service;
@@ -50,7 +39,7 @@ export async function attachLogs(
   const services = [...new Set(targets.map((t) => t.service))].sort();
   await Promise.all(
     targets.map(async (t) => {
-      const paint = COLORS[services.indexOf(t.service) % COLORS.length] ?? ((s: string) => s);
+      const paint = servicePaint(services.indexOf(t.service));
       const raw = `${prefixName(t).padEnd(width)}  | `;
       const prefix = opts.color ? paint(raw) : raw;
       try {

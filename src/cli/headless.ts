@@ -8,6 +8,7 @@ import pc from 'picocolors';
 import type { EventBus } from '../events/bus.js';
 import { formatDuration } from '../events/summary.js';
 import type { StackEvent } from '../events/types.js';
+import { SERVICE_COLOURS } from '../ui/theme.js';
 import { BatchWriter } from './batch-writer.js';
 
 export type LogFormat = 'plain' | 'json';
@@ -34,17 +35,6 @@ export interface HeadlessOutput {
   /** Lines dropped because `out` stayed full. */
   readonly dropped: number;
 }
-
-const PALETTE = [
-  'cyan',
-  'yellow',
-  'green',
-  'magenta',
-  'blue',
-  'redBright',
-  'cyanBright',
-  'yellowBright',
-] as const;
 
 /** Whether output should be coloured: a TTY, and NO_COLOR unset (https://no-color.org). */
 export function wantsColor(out: unknown, env: Record<string, string | undefined>): boolean {
@@ -205,7 +195,7 @@ class PlainFormatter {
   private colourOf(service: string): (s: string) => string {
     let c = this.colours.get(service);
     if (!c) {
-      c = this.pc[PALETTE[this.colours.size % PALETTE.length]!];
+      c = this.pc[SERVICE_COLOURS[this.colours.size % SERVICE_COLOURS.length]!];
       this.colours.set(service, c);
     }
     return c;

@@ -4,22 +4,15 @@
  * followed too, as Compose does. It ends on the signal, or once nothing is left to follow: at once when
  * every container had already exited, after a grace period when the last one stopped while followed.
  */
-import pc from 'picocolors';
 import { LABEL } from '../reconciler/labels.js';
 import type { Runtime } from '../runtime/types.js';
-import { projectContainer, shortName, writeOut, type ProjectContainer } from './project-containers.js';
-
-// The same order of colours as attached `up`, so a service keeps its colour between the two.
-const COLORS = [
-  pc.cyan,
-  pc.yellow,
-  pc.green,
-  pc.magenta,
-  pc.blue,
-  pc.redBright,
-  pc.cyanBright,
-  pc.yellowBright,
-];
+import {
+  projectContainer,
+  servicePaint,
+  shortName,
+  writeOut,
+  type ProjectContainer,
+} from './project-containers.js';
 
 export interface LogPrintOptions {
   follow: boolean;
@@ -57,7 +50,7 @@ export async function printLogs(
   const print = async (c: ProjectContainer, since: number | undefined, tail: number | undefined) => {
     if (!services.includes(c.service)) services.push(c.service);
     width = Math.max(width, shortName(c).length);
-    const paint = COLORS[services.indexOf(c.service) % COLORS.length] ?? ((s: string) => s);
+    const paint = servicePaint(services.indexOf(c.service));
     // Following asks for timestamps always: where a container's printed log ends, so a restart resumes there.
     const opts = { follow: o.follow, tail, since, timestamps: o.timestamps || o.follow };
     for await (const line of runtime.logs(c.summary.id, opts, done)) {

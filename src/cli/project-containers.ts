@@ -6,7 +6,9 @@ import { UsageError } from '../errors.js';
 import { LABEL, projectFilter } from '../reconciler/labels.js';
 import type { ContainerSummary, PublishedPort, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
+import pc from 'picocolors';
 import { compareText } from '../compare.js';
+import { SERVICE_COLOURS } from '../ui/theme.js';
 
 export interface ProjectContainer {
   service: string;
@@ -108,4 +110,9 @@ export function renderTable(header: string[], rows: string[][]): string {
 export async function writeOut(out: NodeJS.WritableStream, text: string): Promise<void> {
   if (out.write(text)) return;
   await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+}
+
+/** The picocolors function for the `index`-th service to appear (the same colours as the live UI's). */
+export function servicePaint(index: number): (text: string) => string {
+  return pc[SERVICE_COLOURS[Math.max(0, index) % SERVICE_COLOURS.length]!];
 }

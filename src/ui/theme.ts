@@ -1,7 +1,12 @@
 /** Colours of the UI: one per service (stable by display order), one per state tone; none when colour is off. */
 import type { Tone } from '../events/summary.js';
 
-const SERVICE_COLOURS = [
+/**
+ * One colour per service, in the order services first appear: the live UI, headless lines, `logs` and
+ * attached `up` all use this list, so a service keeps its colour everywhere. Names of picocolors' (and
+ * Ink's) colours.
+ */
+export const SERVICE_COLOURS = [
   'cyan',
   'yellow',
   'green',
@@ -10,7 +15,7 @@ const SERVICE_COLOURS = [
   'redBright',
   'cyanBright',
   'yellowBright',
-];
+] as const;
 
 const TONE_COLOURS: Record<Tone, string | undefined> = {
   ok: 'green',
