@@ -1,7 +1,8 @@
 /**
  * Placement across two swarm nodes on one machine: a second dockerd in its own network namespace (veth to
  * the host, its own data/exec root and socket, its own hostname) joins as a worker the swarm this file
- * initialises on the main engine, advertised on the host end of the veth. Everything is removed afterwards:
+ * initialises on the main engine, advertised on the host end of the veth. A second stack checks that a task on
+ * the worker reaches one on the manager over the overlay network (VXLAN). Everything is removed afterwards:
  * the stack, the worker's daemon, netns, veth and data directory, and the swarm itself.
  *
  * It needs the engine out of any swarm at the start (it cannot re-advertise someone else's), root, and
@@ -21,6 +22,10 @@ import { acquireSwarmLock } from './helpers/swarm-lock.js';
 const IMAGE = 'tsstack-test/busybox:latest';
 const SCRIPT = path.join(ROOT, 'scripts/swarm-second-node.sh');
 const project = uniqueName('t-swarm-nodes');
+// A project of its own: reusing the first test's project, the `up` right after that project's `down` failed
+// with "create service <project>_web: network <project>_default not found" (down does not wait for the
+// tasks and the network to be gone).
+const overlayProject = uniqueName('t-swarm-overlay');
 const node2 = `tsn2${uniqueName('x').slice(2, 8)}`;
 let releaseLock = () => undefined as void;
 let skipReason = '';
@@ -88,23 +93,24 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (initialisedHere) {
-      const filters = JSON.stringify({ label: [`io.tsstack.project=${project}`] });
-      for (const s of await docker.listServices({ filters }))
-        await docker
-          .getService(s.ID)
-          .remove()
-          .catch(() => undefined);
-      await eventually(
-        async () => (await docker.listContainers({ all: true, filters })).length === 0,
-        30_000,
-      );
-      for (const n of await docker.listNetworks({ filters }))
-        await docker
-          .getNetwork(n.Id)
-          .remove()
-          .catch(() => undefined);
-    }
+    if (initialisedHere)
+      for (const p of [project, overlayProject]) {
+        const filters = JSON.stringify({ label: [`io.tsstack.project=${p}`] });
+        for (const s of await docker.listServices({ filters }))
+          await docker
+            .getService(s.ID)
+            .remove()
+            .catch(() => undefined);
+        await eventually(
+          async () => (await docker.listContainers({ all: true, filters })).length === 0,
+          30_000,
+        );
+        for (const n of await docker.listNetworks({ filters }))
+          await docker
+            .getNetwork(n.Id)
+            .remove()
+            .catch(() => undefined);
+      }
     await worker?.swarmLeave({ force: true }).catch(() => undefined);
     if (nodeUp) execFileSync('bash', [SCRIPT, 'down', node2]);
     if (initialisedHere) {
@@ -198,4 +204,93 @@ services:
     const down = await tsstack(['-f', file, 'down', '--target', 'swarm'], {}, 150_000);
     expect(down.code).toBe(0);
   }, 240_000);
+
+  it('carries traffic over the overlay network between a task on the manager and one on the worker', async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    const token = `overlay-body-${randomInt(1e9)}`;
+    const file = path.join(dir, 'overlay.yml');
+    // web (httpd, dnsrr: no IPVS here) on the manager; probe on the worker resolves web by name on the
+    // stack's default overlay and fetches by address (busybox's static wget cannot resolve names itself).
+    writeFileSync(
+      file,
+      `name: ${overlayProject}
+services:
+  web:
+    image: ${IMAGE}
+    command: ["sh", "-c", "mkdir -p /www && echo ${token} > /www/index.html && exec httpd -f -p 8080 -h /www"]
+    stop_grace_period: 1s
+    deploy:
+      endpoint_mode: dnsrr
+      placement:
+        constraints: ["node.role == manager"]
+  probe:
+    image: ${IMAGE}
+    command:
+      - sh
+      - -c
+      - >-
+        trap 'exit 0' TERM; while true; do
+        ips=$$(nslookup web 2>/dev/null | sed -n 's/^Address: \\([0-9.]*\\)$$/\\1/p');
+        [ -n "$$ips" ] || echo probe-fail no-address;
+        for ip in $$ips; do
+        body=$$(timeout 3 wget -q -O - http://$$ip:8080/index.html) && echo "probe-got $$ip $$body" || echo "probe-fail $$ip";
+        done; sleep 0.5; done
+    stop_grace_period: 1s
+    deploy:
+      placement:
+        constraints: ["node.hostname == ${node2}"]
+`,
+    );
+    const cli = spawnCli(['-f', file, 'up', '--target', 'swarm', '--log-format', 'json']);
+    const { child, exited } = cli;
+    const lines = cli.jsonLines;
+    const runningOn = (service: string) =>
+      lines()
+        .filter((e) => e.event === 'task_running' && e.service === service)
+        .map((e) => e.node)
+        .at(-1);
+    const probeLog = () =>
+      lines()
+        .filter((e) => e.service === 'probe' && typeof e.message === 'string')
+        .map((e) => String(e.message));
+    try {
+      const arrived = await eventually(
+        async () =>
+          runningOn('web') === managerHost &&
+          runningOn('probe') === node2 &&
+          probeLog().some((m) => m.startsWith('probe-got ') && m.endsWith(` ${token}`)),
+        60_000,
+        250,
+      );
+      expect(
+        arrived,
+        `probe log:\n${probeLog().slice(-20).join('\n')}\nstdout:\n${cli.out.stdout.slice(-4000)}\nstderr:\n${cli.out.stderr}`,
+      ).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await exited;
+    clearTimeout(kill);
+    expect(code).toBe(0);
+    // The fetched address is web's task address on the overlay, and the probe ran in the worker's engine.
+    const webTask = (
+      (await docker.listTasks({
+        filters: JSON.stringify({ service: [`${overlayProject}_web`], 'desired-state': ['running'] }),
+      })) as { NetworksAttachments?: { Network: { Spec: { Name: string } }; Addresses: string[] }[] }[]
+    )[0];
+    const overlay = webTask?.NetworksAttachments?.find(
+      (a) => a.Network.Spec.Name === `${overlayProject}_default`,
+    );
+    const webIp = overlay?.Addresses[0]?.split('/')[0];
+    expect(webIp).toBeTruthy();
+    expect(probeLog()).toContain(`probe-got ${webIp} ${token}`);
+    // (The first test's tasks may still be stopping on the worker: its down does not wait for them.)
+    const onWorker = (await worker!.listContainers())
+      .map((c) => c.Labels['com.docker.swarm.service.name'] ?? '')
+      .filter((n) => n.startsWith(`${overlayProject}_`));
+    expect(onWorker).toEqual([`${overlayProject}_probe`]);
+    const down = await tsstack(['-f', file, 'down', '--target', 'swarm'], {}, 150_000);
+    expect(down.code).toBe(0);
+  }, 150_000);
 });
