@@ -5,7 +5,7 @@
  */
 import { EngineError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
-import type { Runtime } from '../runtime/types.js';
+import type { ProgressEvent, Runtime } from '../runtime/types.js';
 import type { ServiceSpec, Stack } from '../spec/types.js';
 import { serviceImage } from './desired.js';
 import { LABEL } from './labels.js';
@@ -32,6 +32,23 @@ function decide(s: ServiceSpec, present: boolean, opts: ImageOptions): Decision 
   return 'pull';
 }
 
+/** The image.progress and image.done events of one build or pull, timed from now. */
+function imageReport(opts: ImageOptions, service: string, action: 'build' | 'pull', image: string) {
+  const t0 = performance.now();
+  return {
+    progress: (p: ProgressEvent) =>
+      opts.bus?.emit({
+        kind: 'image.progress',
+        service,
+        action,
+        message: p.message,
+        current: p.current,
+        total: p.total,
+      }),
+    done: () => opts.bus?.emit({ kind: 'image.done', service, action, image, ms: performance.now() - t0 }),
+  };
+}
+
 /** Builds one service's image; returns its ID. */
 export async function buildService(
   runtime: Runtime,
@@ -42,7 +59,7 @@ export async function buildService(
   const b = s.build;
   if (!b) throw new EngineError(`service ${s.name} has no build section`);
   const ref = serviceImage(stack, s);
-  const t0 = performance.now();
+  const report = imageReport(opts, s.name, 'build', ref);
   const id = await runtime.buildImage(
     {
       context: b.context,
@@ -58,24 +75,10 @@ export async function buildService(
       extraHosts: b.extra_hosts,
       shmSize: b.shm_size,
     },
-    (p) =>
-      opts.bus?.emit({
-        kind: 'image.progress',
-        service: s.name,
-        action: 'build',
-        message: p.message,
-        current: p.current,
-        total: p.total,
-      }),
+    report.progress,
     opts.signal,
   );
-  opts.bus?.emit({
-    kind: 'image.done',
-    service: s.name,
-    action: 'build',
-    image: ref,
-    ms: performance.now() - t0,
-  });
+  report.done();
   return id;
 }
 
@@ -87,27 +90,9 @@ export async function pullService(
   opts: ImageOptions,
 ): Promise<string> {
   const ref = serviceImage(stack, s);
-  const t0 = performance.now();
-  await runtime.pullImage(
-    ref,
-    (p) =>
-      opts.bus?.emit({
-        kind: 'image.progress',
-        service: s.name,
-        action: 'pull',
-        message: p.message,
-        current: p.current,
-        total: p.total,
-      }),
-    opts.signal,
-  );
-  opts.bus?.emit({
-    kind: 'image.done',
-    service: s.name,
-    action: 'pull',
-    image: ref,
-    ms: performance.now() - t0,
-  });
+  const report = imageReport(opts, s.name, 'pull', ref);
+  await runtime.pullImage(ref, report.progress, opts.signal);
+  report.done();
   const img = await runtime.inspectImage(ref);
   if (!img) throw new EngineError(`image ${ref} not found after pull`);
   return img.id;
