@@ -1,6 +1,6 @@
 /** Runs a swarm plan in order, one engine call per operation, and waits for services to converge. */
 import { EngineError } from '../errors.js';
-import { projectFilter } from '../reconciler/labels.js';
+import { LABEL, projectFilter } from '../reconciler/labels.js';
 import type { Runtime, SwarmFileRef, SwarmRuntime, SwarmServiceSpec } from '../runtime/types.js';
 import type { SwarmObserved } from './observe.js';
 import type { SwarmOperation } from './plan.js';
@@ -26,6 +26,53 @@ async function whileInUse(fn: () => Promise<void>, timeoutMs: number, signal?: A
       await sleep(500);
     }
   }
+}
+
+/** Polls `list` until it is empty; false when `timeoutMs` passed first. */
+async function untilEmpty(list: () => Promise<unknown[]>, timeoutMs: number, signal?: AbortSignal) {
+  const until = Date.now() + timeoutMs;
+  while (!signal?.aborted) {
+    if ((await list()).length === 0) return true;
+    if (Date.now() > until) return false;
+    await sleep(250);
+  }
+  return false;
+}
+
+/**
+ * Removes a project network so that it is gone when this returns. `network rm` of an overlay network
+ * succeeds at once, but this node keeps listing it until the removed services' task containers are gone
+ * (4 s here with a 1 s grace period), and an `up` right after would take it for present and fail with
+ * "network ... not found" (the race `docker stack rm` leaves to its users). So: wait for the project's
+ * containers on this node, remove (already gone counts as removed), then wait until it is no longer listed.
+ */
+async function removeNetworkFully(
+  runtime: Runtime,
+  observed: SwarmObserved,
+  name: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const project = observed.networks.find((n) => n.name === name)?.labels[LABEL.project];
+  if (project !== undefined)
+    await untilEmpty(() => runtime.listContainers(projectFilter(project), { all: true }), timeoutMs, signal);
+  await whileInUse(
+    () =>
+      runtime.removeNetwork(name).catch((err: unknown) => {
+        // Already gone (the swarm answers a stale name with "not found", not always as a 404).
+        if (!(err instanceof EngineError && (err.statusCode === 404 || /\bnot found\b/i.test(err.message))))
+          throw err;
+      }),
+    timeoutMs,
+    signal,
+  );
+  if (project === undefined) return;
+  const listed = async () =>
+    (await runtime.listNetworks(projectFilter(project))).filter((n) => n.name === name);
+  if (!(await untilEmpty(listed, timeoutMs, signal)) && !signal?.aborted)
+    throw new EngineError(
+      `network ${name} is still listed ${Math.round(timeoutMs / 1000)} s after its removal`,
+    );
 }
 
 /** Fills in the object IDs the API needs beside the names desired.ts chose. */
@@ -89,7 +136,7 @@ export async function applySwarm(
         );
         break;
       case 'remove-network':
-        await whileInUse(() => runtime.removeNetwork(op.name), release, opts.signal);
+        await removeNetworkFully(runtime, observed, op.name, release, opts.signal);
         break;
     }
   }

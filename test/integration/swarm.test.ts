@@ -16,6 +16,7 @@ const project = uniqueName('t-swarm');
 const rollingProject = uniqueName('t-swarm-roll');
 const liveProject = uniqueName('t-swarm-live');
 const uiProject = uniqueName('t-swarm-ui');
+const redeployProject = uniqueName('t-swarm-again');
 // The live UI runs in a real pseudo-terminal: tmux, on a socket of this file's own.
 const term = new TmuxTerminals();
 const filter = (extra: Record<string, string[]> = {}, p = project) =>
@@ -135,7 +136,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    for (const p of [project, rollingProject, liveProject, uiProject]) await removeSwarmProject(p);
+    for (const p of [project, rollingProject, liveProject, uiProject, redeployProject])
+      await removeSwarmProject(p);
     term.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   } finally {
@@ -244,6 +246,32 @@ describe('tsstack --target swarm on a single-node swarm', () => {
     expect(await docker.listConfigs({ filters: filter() })).toEqual([]);
     expect(await docker.listNetworks({ filters: filter() })).toEqual([]);
     expect((await docker.listVolumes({ filters: filter() })).Volumes ?? []).toEqual([]);
+  }, 180_000);
+
+  it('up right after down works: down returns once the overlay network is gone, not only removed', async () => {
+    // Without waiting, this node kept listing the removed network until the tasks' containers were gone,
+    // and the next up failed with "create service ...: network ..._default not found".
+    const again = path.join(dir, 'again.yml');
+    writeFileSync(
+      again,
+      `name: ${redeployProject}
+services:
+  web:
+    image: ${IMAGE}
+    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+    stop_grace_period: 1s
+    deploy:
+      replicas: 2
+`,
+    );
+    const run = (...args: string[]) => tsstack(['-f', again, ...args, '--target', 'swarm'], {}, 150_000);
+    for (let i = 0; i < 2; i++) {
+      const up = await run('up', '--wait');
+      expect(up.code, up.stderr).toBe(0);
+      const down = await run('down');
+      expect(down.code, down.stderr).toBe(0);
+      expect(await docker.listNetworks({ filters: filter({}, redeployProject) })).toEqual([]);
+    }
   }, 180_000);
 });
 
