@@ -78,8 +78,8 @@ export function parseYamlFast(
   at: (offset: number) => SourceLocation,
   maxDepth: number,
 ): LNode | undefined {
-  // Directives, document markers, tabs and lone CRs: left to the `yaml` path.
-  if (/^(?:%|---|\.\.\.)/m.test(text) || /\t|\r(?!\n)/.test(text)) return undefined;
+  // Directives, document markers, tabs, lone CRs and a byte order mark: left to the `yaml` path.
+  if (/^(?:%|---|\.\.\.)/m.test(text) || /\t|\r(?!\n)|^\uFEFF/.test(text)) return undefined;
   // Explicit keys (`? a`), also inside flow collections, where js-yaml reads them differently.
   if (/(?:^|[\s[{,])\?(?:\s|$)/m.test(text)) return undefined;
   const root: Frame = { open: 0, close: 0, kind: null, result: null, tag: null, anchor: null, children: [] };

@@ -57,6 +57,7 @@ describe('the js-yaml fast path', () => {
       'a: [1, 2\n',
       'w: multi\n  line plain\n',
       'w: "quoted over\n  two lines"\n',
+      '\uFEFFa: 1\n',
     ];
     for (const text of declined) {
       expect(parseYamlFast(text, sourcePositions(text, 'f'), MAX_DEPTH), text).toBeUndefined();
