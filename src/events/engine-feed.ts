@@ -121,11 +121,18 @@ class Feed {
       const stop = () => attempt.abort();
       signal.addEventListener('abort', stop, { once: true });
       try {
-        const events = this.o.runtime.events({ [LABEL.project]: this.o.project }, attempt.signal);
+        // Subscribe, and observe only once the engine holds the subscription: a container started while
+        // both requests were under way was neither listed nor reported (its first log lines never shown).
+        let subscribed = () => {};
+        const ready = new Promise<void>((resolve) => (subscribed = resolve));
+        const events = this.o.runtime.events({ [LABEL.project]: this.o.project }, attempt.signal, () =>
+          subscribed(),
+        );
         const iter = events[Symbol.asyncIterator]();
-        // Subscribe before observing so nothing that happens in between is lost.
         const first = iter.next();
         first.catch(() => undefined);
+        // A stream that fails or ends at once settles `first` instead.
+        await Promise.race([ready, first]);
         await this.observe(downSince);
         if (downSince !== undefined)
           bus.emit({ kind: 'engine.reconnected', downMs: this.o.now() - downSince });

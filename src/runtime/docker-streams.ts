@@ -20,6 +20,7 @@ export async function* engineEvents(
   docker: Docker,
   filter: LabelFilter,
   signal: AbortSignal,
+  onSubscribed?: () => void,
 ): AsyncGenerator<EngineEvent> {
   if (signal.aborted) return;
   const filters = { ...labelFilters(filter), type: ['container', 'network', 'volume', 'image'] };
@@ -30,6 +31,9 @@ export async function* engineEvents(
     if (signal.aborted) return;
     throw toEngineError(err, 'follow engine events');
   }
+  // The engine answers the headers as it subscribes us (moby's getEvents flushes, then subscribes, with
+  // nothing in between that waits): a request sent after this sees no gap.
+  onSubscribed?.();
   for await (const obj of jsonObjects(stream, 'follow engine events', signal)) {
     const e = engineEventFrom(obj);
     if (e) yield e;

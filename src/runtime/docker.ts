@@ -362,8 +362,8 @@ export class DockerRuntime implements Runtime {
 
   // ---- streams
 
-  events(filter: LabelFilter, signal: AbortSignal): AsyncIterable<EngineEvent> {
-    return engineEvents(this.docker, filter, signal);
+  events(filter: LabelFilter, signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<EngineEvent> {
+    return engineEvents(this.docker, filter, signal, onSubscribed);
   }
 
   logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {

@@ -441,7 +441,7 @@ export class FakeRuntime implements Runtime {
     this.images.delete(i.id);
   }
 
-  events(filter: LabelFilter, signal: AbortSignal): AsyncIterable<EngineEvent> {
+  events(filter: LabelFilter, signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<EngineEvent> {
     this.record('events', [filter]);
     const queue: EngineEvent[] = [];
     let wake: (() => void) | undefined;
@@ -452,6 +452,7 @@ export class FakeRuntime implements Runtime {
       }
     };
     this.bus.on('event', onEvent);
+    onSubscribed?.();
     const bus = this.bus;
     return {
       async *[Symbol.asyncIterator]() {

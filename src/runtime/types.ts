@@ -348,8 +348,12 @@ export interface Runtime {
   pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
   removeImage(ref: string, force?: boolean): Promise<void>;
 
-  /** Engine events from now on, filtered by label; ends when `signal` aborts or the connection drops. */
-  events(filter: LabelFilter, signal: AbortSignal): AsyncIterable<EngineEvent>;
+  /**
+   * Engine events from now on, filtered by label; ends when `signal` aborts or the connection drops.
+   * `onSubscribed` is called once the engine has taken the subscription (its answer's headers arrived):
+   * from then on no event is missed.
+   */
+  events(filter: LabelFilter, signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<EngineEvent>;
   logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
   exec(id: string, req: ExecRequest): Promise<ExecSession>;
   stats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats>;

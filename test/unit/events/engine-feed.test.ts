@@ -49,10 +49,15 @@ class StubRuntime implements FeedRuntime {
   containers: ContainerSummary[] = [];
   listFailures = 0;
   eventStreams: Channel<EngineEvent>[] = [];
+  /** Whether events() reports the subscription taken at once; else the test calls pendingSubscriptions. */
+  subscribeAtOnce = true;
+  pendingSubscriptions: (() => void)[] = [];
+  listCalls = 0;
   logFollows: { id: string; opts: LogOptions; ch: Channel<LogLine> }[] = [];
   statsFollows: { id: string; ch: Channel<ContainerStats> }[] = [];
 
   async listContainers(): Promise<ContainerSummary[]> {
+    this.listCalls++;
     if (this.listFailures > 0) {
       this.listFailures--;
       throw new Error('connect ENOENT /var/run/docker.sock');
@@ -62,9 +67,11 @@ class StubRuntime implements FeedRuntime {
   async inspectContainer(id: string): Promise<ContainerSummary | undefined> {
     return this.containers.find((c) => c.id === id);
   }
-  events(_filter: unknown, signal: AbortSignal): AsyncIterable<EngineEvent> {
+  events(_filter: unknown, signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<EngineEvent> {
     const ch = new Channel<EngineEvent>(signal);
     this.eventStreams.push(ch);
+    if (this.subscribeAtOnce) onSubscribed?.();
+    else this.pendingSubscriptions.push(() => onSubscribed?.());
     return ch;
   }
   logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {
@@ -240,7 +247,10 @@ describe('engine feed', () => {
   it('follows containers as they are created, start, turn healthy, die and are removed', async () => {
     const rt = new StubRuntime();
     const { seen, abort, feed, kinds } = setup(rt);
-    await until(() => rt.eventStreams.length === 1, 'event subscription');
+    await until(
+      () => rt.eventStreams.length === 1 && rt.listCalls === 1,
+      'event subscription and observation',
+    );
     const ev = rt.events_;
 
     ev.push(engineEvent('x', 'create', 'api', 2));
@@ -325,6 +335,21 @@ describe('engine feed', () => {
     await until(() => kinds('log').length === 3, 'third line');
     expect(kinds('log').map((e) => (e as { message: string }).message)).toEqual(['one', 'two', 'three']);
 
+    abort.abort();
+    await feed.done;
+  });
+
+  it('lists the containers only once the engine holds the event subscription (nothing can slip between)', async () => {
+    const rt = new StubRuntime();
+    rt.subscribeAtOnce = false;
+    rt.containers = [container('a', 'web', 1)];
+    const { abort, feed, kinds } = setup(rt);
+    await until(() => rt.eventStreams.length === 1, 'the subscription request');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(rt.listCalls).toBe(0);
+    rt.pendingSubscriptions[0]!();
+    await until(() => kinds('container.state').length === 1, 'the observation');
+    expect(rt.listCalls).toBe(1);
     abort.abort();
     await feed.done;
   });
