@@ -47,6 +47,8 @@ export class ConditionWatcher {
   private readonly listeners = new Set<Listener>();
   private readonly stop = new AbortController();
   private started = false;
+  /** Settles once the engine holds the event subscription (or the stream ended or failed). */
+  private subscribed: Promise<void> = Promise.resolve();
   private streamError: Error | undefined;
 
   constructor(
@@ -59,11 +61,17 @@ export class ConditionWatcher {
   start(): void {
     if (this.started) return;
     this.started = true;
+    let subscribed = () => {};
+    this.subscribed = new Promise<void>((resolve) => (subscribed = resolve));
     void (async () => {
       try {
-        for await (const e of this.runtime.events({ [LABEL.project]: this.project }, this.stop.signal))
-          if (e.type === 'container') for (const l of [...this.listeners]) l(e);
+        const events = this.runtime.events({ [LABEL.project]: this.project }, this.stop.signal, () =>
+          subscribed(),
+        );
+        for await (const e of events) if (e.type === 'container') for (const l of [...this.listeners]) l(e);
+        subscribed();
       } catch (err) {
+        subscribed();
         if (this.stop.signal.aborted) return;
         this.streamError = err instanceof Error ? err : new Error(String(err));
         for (const l of [...this.listeners])
@@ -130,7 +138,9 @@ export class ConditionWatcher {
     const onAbort = (): void => wake?.();
     signal?.addEventListener('abort', onAbort);
     try {
-      // Registered first, then read: a transition between the two shows up as an event.
+      // Registered first (here and at the engine), then read: a transition between the two shows up as
+      // an event.
+      await this.subscribed;
       const all = await this.runtime.listContainers({ [LABEL.project]: this.project }, { all: true });
       // The list comes from the engine's cached view, which can lag behind an exit it already announced;
       // inspect reads each container's live state.

@@ -84,6 +84,39 @@ describe('depends_on conditions in apply', () => {
     watcher.close();
   });
 
+  it('reads the containers only once the engine holds the event subscription', async () => {
+    await fake.createContainer({
+      name: 'demo-db-1',
+      image: IMAGE,
+      labels: { 'io.tsstack.project': 'demo', 'io.tsstack.service': 'db' },
+      env: [],
+      exposedPorts: [],
+      ports: [],
+      mounts: [],
+      networks: [],
+      healthcheck: { test: ['CMD', 'probe'] },
+    });
+    await fake.startContainer('demo-db-1');
+    // The engine takes the subscription late: a health change before then would be neither read nor heard.
+    let take = () => {};
+    const late = Object.create(fake) as FakeRuntime;
+    late.events = (filter, signal, onSubscribed) => {
+      take = () => onSubscribed?.();
+      return fake.events(filter, signal);
+    };
+    const watcher = new ConditionWatcher(late, 'demo');
+    const lists = () => fake.calls.filter((c) => c.method === 'listContainers').length;
+    const before = lists();
+    const waiting = watcher.wait('db', 'service_healthy');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lists()).toBe(before);
+    fake.setHealth('demo-db-1', 'healthy');
+    take();
+    await waiting;
+    expect(lists()).toBe(before + 1);
+    watcher.close();
+  });
+
   it('service_healthy on a dependency without a health check fails instead of waiting forever', async () => {
     const stack = demo({ db: {}, web: { depends_on: { db: dep('service_healthy') } } });
     const result = await apply(stack);
