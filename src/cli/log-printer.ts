@@ -28,15 +28,19 @@ export interface LogPrintOptions {
   graceMs?: number;
 }
 
-/** Prints the logs of `containers`; with `follow`, also of the project's containers that start later. */
+/**
+ * Prints the logs of the containers `list` returns; with `follow`, also of the project's containers that
+ * start later. `list` is called once the engine holds the event subscription, so a container started
+ * between the two is not missed.
+ */
 export async function printLogs(
   runtime: Runtime,
   project: string,
-  containers: ProjectContainer[],
+  list: () => Promise<ProjectContainer[]>,
   o: LogPrintOptions,
 ): Promise<void> {
-  let width = Math.max(0, ...containers.map((c) => shortName(c).length));
-  const services = [...new Set(containers.map((c) => c.service))].sort();
+  let width = 0;
+  const services: string[] = [];
   const streams = new Map<string, Promise<void>>();
 
   const lastPrinted = new Map<string, string>();
@@ -61,8 +65,16 @@ export async function printLogs(
     }
   };
 
+  // Prefix width and colour order from the listed containers (later ones extend them as they come).
+  const take = async (): Promise<ProjectContainer[]> => {
+    const containers = await list();
+    width = Math.max(0, ...containers.map((c) => shortName(c).length));
+    services.push(...[...new Set(containers.map((c) => c.service))].sort());
+    return containers;
+  };
+
   if (!o.follow) {
-    await Promise.all(containers.map((c) => print(c, o.since, o.tail)));
+    await Promise.all((await take()).map((c) => print(c, o.since, o.tail)));
     return;
   }
 
@@ -98,13 +110,19 @@ export async function printLogs(
     streams.set(c.summary.id, p);
   };
 
-  // Subscribe before the first follows so no start in between is missed.
-  const events = runtime.events({ [LABEL.project]: project }, done)[Symbol.asyncIterator]();
+  // Subscribe, and list only once the engine holds the subscription: no start in between is missed.
+  let subscribed = () => {};
+  const ready = new Promise<void>((resolve) => (subscribed = resolve));
+  const stream = runtime.events({ [LABEL.project]: project }, done, () => subscribed());
+  const events = stream[Symbol.asyncIterator]();
   const first = events.next();
-  for (const c of containers)
-    follow(c, o.since, o.tail, c.summary.state === 'running' || c.summary.state === 'restarting');
-  if (containers.length === 0) graceTimer = setTimeout(() => stop.abort(), 0);
+  first.catch(() => undefined);
   try {
+    await Promise.race([ready, first]);
+    const containers = await take();
+    for (const c of containers)
+      follow(c, o.since, o.tail, c.summary.state === 'running' || c.summary.state === 'restarting');
+    if (containers.length === 0) graceTimer = setTimeout(() => stop.abort(), 0);
     for (let r = await first; !r.done; r = await events.next()) {
       const e = r.value;
       if (e.type !== 'container') continue;

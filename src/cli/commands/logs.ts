@@ -58,13 +58,13 @@ export function registerLogs(program: Command): void {
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
-      const containers = await listProjectContainers(runtime, stack, { all: true, services });
+      const list = () => listProjectContainers(runtime, stack, { all: true, services });
       const ac = new AbortController();
       const onSignal = () => ac.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        await printLogs(runtime, stack.name, containers, {
+        await printLogs(runtime, stack.name, list, {
           follow: opts.follow ?? false,
           tail,
           since,
