@@ -16,8 +16,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, docker, eventually, spawnCli, tsstack, uniqueName } from './helpers/stack-cli.js';
+import { ROOT, docker, eventually, spawnCli, stopCli, tsstack, uniqueName } from './helpers/stack-cli.js';
 import { acquireSwarmLock } from './helpers/swarm-lock.js';
+import { removeGwbridge } from './helpers/swarm-session.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
 const SCRIPT = path.join(ROOT, 'scripts/swarm-second-node.sh');
@@ -115,16 +116,7 @@ afterAll(async () => {
     if (nodeUp) execFileSync('bash', [SCRIPT, 'down', node2]);
     if (initialisedHere) {
       await docker.swarmLeave({ force: true });
-      if (!gwbridgeBefore)
-        for (let i = 0; i < 20; i++) {
-          const gone = await docker
-            .getNetwork('docker_gwbridge')
-            .remove()
-            .then(() => true)
-            .catch((e: { statusCode?: number }) => e.statusCode === 404);
-          if (gone) break;
-          await new Promise((r) => setTimeout(r, 500));
-        }
+      if (!gwbridgeBefore) await removeGwbridge();
     }
     if (dir) rmSync(dir, { recursive: true, force: true });
   } finally {
@@ -158,7 +150,7 @@ services:
 `,
     );
     const cli = spawnCli(['-f', file, 'up', '--target', 'swarm', '--log-format', 'json']);
-    const { child, exited } = cli;
+    const { child } = cli;
     const lines = cli.jsonLines;
     // The node each slot's task last reported running on.
     const runningOn = () => {
@@ -184,10 +176,8 @@ services:
     } finally {
       child.kill('SIGTERM');
     }
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await exited;
-    clearTimeout(kill);
-    expect(code).toBe(0);
+    // Never leave the CLI behind, even when it does not detach.
+    expect(await stopCli(cli)).toBe(0);
 
     // The worker's own engine runs the pinned task's container and one of the spread ones.
     const onWorker = (await worker!.listContainers())
@@ -242,7 +232,7 @@ services:
 `,
     );
     const cli = spawnCli(['-f', file, 'up', '--target', 'swarm', '--log-format', 'json']);
-    const { child, exited } = cli;
+    const { child } = cli;
     const lines = cli.jsonLines;
     const runningOn = (service: string) =>
       lines()
@@ -269,10 +259,8 @@ services:
     } finally {
       child.kill('SIGTERM');
     }
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await exited;
-    clearTimeout(kill);
-    expect(code).toBe(0);
+    // Never leave the CLI behind, even when it does not detach.
+    expect(await stopCli(cli)).toBe(0);
     // The fetched address is web's task address on the overlay, and the probe ran in the worker's engine.
     const webTask = (
       (await docker.listTasks({

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, eventually, freePort, spawnCli, tsstack, uniqueName } from './helpers/stack-cli.js';
+import { docker, eventually, freePort, spawnCli, stopCli, tsstack, uniqueName } from './helpers/stack-cli.js';
 import { removeSwarmProject, startSwarmSession, type SwarmSession } from './helpers/swarm-session.js';
 import { HAS_TMUX, TmuxTerminals } from './helpers/tmux.js';
 
@@ -377,7 +377,7 @@ services:
     const hostname = node?.Description?.Hostname ?? '';
     expect(hostname).not.toBe('');
     const cli = spawnCli(['-f', live, 'up', '--target', 'swarm', '--log-format', 'json']);
-    const { child, exited } = cli;
+    const { child } = cli;
     const lines = cli.jsonLines;
     try {
       const seen = await eventually(
@@ -413,10 +413,7 @@ services:
       child.kill('SIGTERM');
     }
     // Never leave the CLI behind, even when it does not detach.
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await exited;
-    clearTimeout(kill);
-    expect(code).toBe(0);
+    expect(await stopCli(cli)).toBe(0);
     expect(cli.out.stderr).toContain(`Detached from ${liveProject}; the swarm keeps the stack running`);
     // Detaching leaves the stack to the swarm.
     const services = await docker.listServices({ filters: filter({}, liveProject) });

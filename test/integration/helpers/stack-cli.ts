@@ -162,6 +162,17 @@ export interface RunningCli {
 }
 
 /** Starts `node bin/tsstack.js ARGS` in the background, collecting its output. */
+/** Ends a CLI started by spawnCli: SIGTERM, SIGKILL after `graceMs` if it is still there; its exit code. */
+export async function stopCli(cli: RunningCli, graceMs = 20_000): Promise<number | null> {
+  cli.child.kill('SIGTERM');
+  const kill = setTimeout(() => cli.child.kill('SIGKILL'), graceMs);
+  try {
+    return await cli.exited;
+  } finally {
+    clearTimeout(kill);
+  }
+}
+
 export function spawnCli(args: string[]): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,

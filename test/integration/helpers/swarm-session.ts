@@ -34,22 +34,25 @@ export async function startSwarmSession(): Promise<SwarmSession> {
       try {
         if (!initialisedHere) return;
         await docker.swarmLeave({ force: true });
-        if (gwbridgeBefore) return;
-        // The ingress sandbox can hold the bridge for a moment after the leave.
-        for (let i = 0; i < 20; i++) {
-          const gone = await docker
-            .getNetwork('docker_gwbridge')
-            .remove()
-            .then(() => true)
-            .catch((e: { statusCode?: number }) => e.statusCode === 404);
-          if (gone) break;
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        if (!gwbridgeBefore) await removeGwbridge();
       } finally {
         release();
       }
     },
   };
+}
+
+/** Removes docker_gwbridge (after a swarm leave; the ingress sandbox can hold it for a moment). */
+export async function removeGwbridge(): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const gone = await docker
+      .getNetwork('docker_gwbridge')
+      .remove()
+      .then(() => true)
+      .catch((e: { statusCode?: number }) => e.statusCode === 404);
+    if (gone) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /**

@@ -39,6 +39,22 @@ describe('depends_on conditions in apply', () => {
     bus.subscribe((e) => events.push(e));
   });
 
+  /** A running db container with a health check that has not reported yet. */
+  const startDb = async () => {
+    await fake.createContainer({
+      name: 'demo-db-1',
+      image: IMAGE,
+      labels: { 'io.tsstack.project': 'demo', 'io.tsstack.service': 'db' },
+      env: [],
+      exposedPorts: [],
+      ports: [],
+      mounts: [],
+      networks: [],
+      healthcheck: { test: ['CMD', 'probe'] },
+    });
+    await fake.startContainer('demo-db-1');
+  };
+
   const apply = async (stack: Stack, concurrency = 4) =>
     applyPlan(fake, await planFor(fake, stack), { bus, concurrency, project: stack.name });
 
@@ -65,18 +81,7 @@ describe('depends_on conditions in apply', () => {
   });
 
   it('service_healthy: a health check that never reports fails at the bound with the service name', async () => {
-    await fake.createContainer({
-      name: 'demo-db-1',
-      image: IMAGE,
-      labels: { 'io.tsstack.project': 'demo', 'io.tsstack.service': 'db' },
-      env: [],
-      exposedPorts: [],
-      ports: [],
-      mounts: [],
-      networks: [],
-      healthcheck: { test: ['CMD', 'probe'] },
-    });
-    await fake.startContainer('demo-db-1');
+    await startDb();
     const watcher = new ConditionWatcher(fake, 'demo', { healthBound: () => 30 });
     await expect(watcher.wait('db', 'service_healthy')).rejects.toThrow(
       'dependency db did not become healthy within 0s',
@@ -85,18 +90,7 @@ describe('depends_on conditions in apply', () => {
   });
 
   it('reads the containers only once the engine holds the event subscription', async () => {
-    await fake.createContainer({
-      name: 'demo-db-1',
-      image: IMAGE,
-      labels: { 'io.tsstack.project': 'demo', 'io.tsstack.service': 'db' },
-      env: [],
-      exposedPorts: [],
-      ports: [],
-      mounts: [],
-      networks: [],
-      healthcheck: { test: ['CMD', 'probe'] },
-    });
-    await fake.startContainer('demo-db-1');
+    await startDb();
     // The engine takes the subscription late: a health change before then would be neither read nor heard.
     let take = () => {};
     const late = Object.create(fake) as FakeRuntime;
