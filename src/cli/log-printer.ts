@@ -5,6 +5,7 @@
  * every container had already exited, after a grace period when the last one stopped while followed.
  */
 import { LABEL } from '../reconciler/labels.js';
+import { subscribeEvents } from '../runtime/subscribe.js';
 import type { Runtime } from '../runtime/types.js';
 import {
   projectContainer,
@@ -111,14 +112,9 @@ export async function printLogs(
   };
 
   // Subscribe, and list only once the engine holds the subscription: no start in between is missed.
-  let subscribed = () => {};
-  const ready = new Promise<void>((resolve) => (subscribed = resolve));
-  const stream = runtime.events({ [LABEL.project]: project }, done, () => subscribed());
-  const events = stream[Symbol.asyncIterator]();
-  const first = events.next();
-  first.catch(() => undefined);
+  const { iter: events, first, ready } = subscribeEvents(runtime, { [LABEL.project]: project }, done);
   try {
-    await Promise.race([ready, first]);
+    await ready;
     const containers = await take();
     for (const c of containers)
       follow(c, o.since, o.tail, c.summary.state === 'running' || c.summary.state === 'restarting');

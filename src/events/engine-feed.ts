@@ -5,6 +5,7 @@
  * backoff, observes again and says engine.reconnected. Log and stats follows come and go with containers.
  */
 import { LABEL } from '../reconciler/labels.js';
+import { subscribeEvents } from '../runtime/subscribe.js';
 import type { ContainerSummary, EngineEvent, Runtime } from '../runtime/types.js';
 import type { EventBus } from './bus.js';
 import type { ServicePhase } from './types.js';
@@ -123,16 +124,12 @@ class Feed {
       try {
         // Subscribe, and observe only once the engine holds the subscription: a container started while
         // both requests were under way was neither listed nor reported (its first log lines never shown).
-        let subscribed = () => {};
-        const ready = new Promise<void>((resolve) => (subscribed = resolve));
-        const events = this.o.runtime.events({ [LABEL.project]: this.o.project }, attempt.signal, () =>
-          subscribed(),
+        const { iter, first, ready } = subscribeEvents(
+          this.o.runtime,
+          { [LABEL.project]: this.o.project },
+          attempt.signal,
         );
-        const iter = events[Symbol.asyncIterator]();
-        const first = iter.next();
-        first.catch(() => undefined);
-        // A stream that fails or ends at once settles `first` instead.
-        await Promise.race([ready, first]);
+        await ready;
         await this.observe(downSince);
         if (downSince !== undefined)
           bus.emit({ kind: 'engine.reconnected', downMs: this.o.now() - downSince });

@@ -6,6 +6,7 @@
  */
 import { LABEL } from '../reconciler/labels.js';
 import type { ContainerSummary, EngineEvent, Runtime } from '../runtime/types.js';
+import { subscribeEvents } from '../runtime/subscribe.js';
 import type { DependencyCondition } from '../spec/types.js';
 
 /** What a dependent waits for before it starts. */
@@ -61,17 +62,17 @@ export class ConditionWatcher {
   start(): void {
     if (this.started) return;
     this.started = true;
-    let subscribed = () => {};
-    this.subscribed = new Promise<void>((resolve) => (subscribed = resolve));
+    const { iter, first, ready } = subscribeEvents(
+      this.runtime,
+      { [LABEL.project]: this.project },
+      this.stop.signal,
+    );
+    this.subscribed = ready.catch(() => undefined);
     void (async () => {
       try {
-        const events = this.runtime.events({ [LABEL.project]: this.project }, this.stop.signal, () =>
-          subscribed(),
-        );
-        for await (const e of events) if (e.type === 'container') for (const l of [...this.listeners]) l(e);
-        subscribed();
+        for (let r = await first; !r.done; r = await iter.next())
+          if (r.value.type === 'container') for (const l of [...this.listeners]) l(r.value);
       } catch (err) {
-        subscribed();
         if (this.stop.signal.aborted) return;
         this.streamError = err instanceof Error ? err : new Error(String(err));
         for (const l of [...this.listeners])
