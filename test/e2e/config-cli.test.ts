@@ -128,17 +128,19 @@ describe('tsstack config', { timeout: 180_000 }, () => {
     expect(r.stdout).toBe('only\n');
   });
 
-  it('reads the stack from stdin with -f - for the swarm target too (a dry run: nothing is created)', () => {
+  it('reads the stack from stdin with -f - for the swarm target too (checked before any engine call)', () => {
     const dir = project('stdin-swarm', {});
-    const name = `t-stdin-swarm-${process.pid}`;
+    // A key Swarm cannot express: the swarm target reports it from the file it read, here stdin, before it
+    // connects (so no swarm is needed; before the fix stdin was refused outright).
     const r = tsstack(
       dir,
       ['-f', '-', 'up', '--target', 'swarm', '--dry-run'],
-      `name: ${name}\nservices:\n  only:\n    image: tsstack-test/busybox:latest\n`,
+      'name: t-stdin-swarm\nservices:\n  only:\n    image: tsstack-test/busybox:latest\n    container_name: fixed\n',
     );
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`create service ${name}_only (no service)`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '<stdin>:5:5 services.only.container_name: Swarm names task containers itself',
+    );
   });
 
   it('exits 2 with file:line:col and a code frame on invalid input, without a stack trace', () => {
