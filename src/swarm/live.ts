@@ -15,17 +15,8 @@ export interface LiveService {
   ports: { hostPort: number; target: number; protocol: string }[];
 }
 
-export interface LiveTask {
-  service: string;
-  replica: number;
-  task: string;
-  node: string;
-  state: string;
-  desiredState: string;
-  error?: string;
-  exitCode?: number;
-  startedAt?: number;
-}
+/** A task as the `swarm.task` event reports it. */
+export type LiveTask = Omit<Extract<StackEvent, { kind: 'swarm.task' }>, 'kind'>;
 
 export interface LiveSnapshot {
   services: Map<string, LiveService>;
