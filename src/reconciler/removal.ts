@@ -68,13 +68,18 @@ export async function removeContainerAwaiting(
   opts: RemoveOptions,
   wait: AwaitOptions = {},
 ): Promise<void> {
-  try {
-    await runtime.removeContainer(ref, opts);
-    return;
-  } catch (err) {
-    if (isNoSuchContainer(err)) return;
-    if (!isRemovalInProgress(err)) throw err;
-  }
+  // Removed (or already gone): true; another removal in progress: false; anything else throws.
+  const attempt = async (): Promise<boolean> => {
+    try {
+      await runtime.removeContainer(ref, opts);
+      return true;
+    } catch (err) {
+      if (isNoSuchContainer(err)) return true;
+      if (!isRemovalInProgress(err)) throw err;
+      return false;
+    }
+  };
+  if (await attempt()) return;
   const timeoutMs = wait.timeoutMs ?? CONTAINER_REMOVAL_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   let poll = wait.pollMs ?? 100;
@@ -91,13 +96,7 @@ export async function removeContainerAwaiting(
     // While the engine deletes it, it shows "removing"; before its kill lands it may still show
     // "running", and then a remove just meets the same 409 again.
     if (c.state === 'removing') continue;
-    try {
-      await runtime.removeContainer(ref, opts);
-      return;
-    } catch (err) {
-      if (isNoSuchContainer(err)) return;
-      if (!isRemovalInProgress(err)) throw err;
-    }
+    if (await attempt()) return;
   }
 }
 
