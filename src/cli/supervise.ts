@@ -18,6 +18,7 @@ import { startSupervisor } from '../scheduler/supervisor.js';
 import type { UiHandle } from '../ui/render.js';
 import { startHeadless, type LogFormat } from './headless.js';
 import { serviceActions } from './service-actions.js';
+import { closeViews } from './views.js';
 
 export interface SuperviseOptions {
   runtime: Runtime;
@@ -228,12 +229,7 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
     offReconnect();
     stopSupervisor();
     feedStop.abort();
-    await feed.done;
-    store.flush();
-    ui?.close();
-    await ui?.waitUntilExit();
-    await headless?.stop();
-    detachStore();
+    await closeViews({ feedDone: feed.done, store, ui, headless, detachStore });
   }
 }
 

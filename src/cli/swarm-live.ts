@@ -13,6 +13,7 @@ import { observeTasks } from '../swarm/observe.js';
 import { emptySnapshot, liveEvents, liveSnapshot, serviceName, type LiveSnapshot } from '../swarm/live.js';
 import type { UiHandle } from '../ui/render.js';
 import { startHeadless, type LogFormat } from './headless.js';
+import { closeViews } from './views.js';
 
 export interface SwarmFeedOptions {
   swarm: SwarmRuntime;
@@ -212,12 +213,7 @@ export async function watchSwarm(o: WatchSwarmOptions): Promise<void> {
   } finally {
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) signals.off(s, leave);
     stop.abort();
-    await feed.done;
-    store.flush();
-    ui?.close();
-    await ui?.waitUntilExit();
-    await headless?.stop();
-    detachStore();
+    await closeViews({ feedDone: feed.done, store, ui, headless, detachStore });
   }
   // Headless JSON goes to stdout: the note goes to stderr there.
   (o.ui ? stdout : process.stderr).write(
