@@ -13,10 +13,16 @@ import { EventBus } from '../../src/events/bus.js';
 import type { StackEvent } from '../../src/events/types.js';
 import { converge } from '../../src/reconciler/converge.js';
 import { connectRuntime } from '../../src/runtime/index.js';
-import { loadStack } from '../../src/spec/index.js';
 import { IMAGE } from './helpers/crash.js';
 import { SocketProxy } from './helpers/socket-proxy.js';
-import { docker, eventually, projectObjects, removeProject, uniqueName } from './helpers/stack-cli.js';
+import {
+  docker,
+  eventually,
+  loadStackFile,
+  projectObjects,
+  removeProject,
+  uniqueName,
+} from './helpers/stack-cli.js';
 
 const project = uniqueName('t-outage');
 let dir = '';
@@ -45,14 +51,7 @@ describe('engine outage under the headless supervisor (proxy socket)', () => {
     const svc = (name: string) =>
       `  ${name}:\n    image: ${IMAGE}\n    command: ["sleep", "86400"]\n    stop_signal: SIGKILL\n`;
     writeFileSync(file, `services:\n${svc('a')}${svc('b')}${svc('c')}`);
-    const { stack } = await loadStack({
-      files: [file],
-      cwd: dir,
-      projectName: project,
-      envFiles: [],
-      profiles: [],
-      env: {},
-    });
+    const stack = await loadStackFile(file, project, dir);
     const runtime = await connectRuntime({ env: { DOCKER_HOST: `unix://${proxy.path}` } });
     const bus = new EventBus();
     const events: StackEvent[] = [];

@@ -10,9 +10,8 @@ import { EventBus } from '../../src/events/bus.js';
 import type { StackEvent } from '../../src/events/types.js';
 import { converge } from '../../src/reconciler/converge.js';
 import { connectRuntime } from '../../src/runtime/index.js';
-import { loadStack } from '../../src/spec/index.js';
 import { IMAGE } from './helpers/crash.js';
-import { docker, execIn, removeProject, tsstack, uniqueName } from './helpers/stack-cli.js';
+import { docker, execIn, loadStackFile, removeProject, tsstack, uniqueName } from './helpers/stack-cli.js';
 
 const project = uniqueName('t-secrets');
 const secret = `S3CR3T-${randomBytes(6).toString('hex')}`;
@@ -82,14 +81,7 @@ describe('secrets stay secret', () => {
   }, 120_000);
 
   it('no event on the bus (what the UI and headless output read) carries either', async () => {
-    const { stack } = await loadStack({
-      files: [file],
-      cwd: dir,
-      projectName: project,
-      envFiles: [],
-      profiles: [],
-      env: {},
-    });
+    const stack = await loadStackFile(file, project, dir);
     const runtime = await connectRuntime({ env: process.env });
     const bus = new EventBus();
     const events: StackEvent[] = [];

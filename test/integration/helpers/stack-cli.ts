@@ -140,9 +140,14 @@ export async function execIn(idOrName: string, script: string): Promise<{ code: 
 export async function loadStackText(dir: string, project: string, yaml: string): Promise<Stack> {
   const file = join(dir, `stack-${Math.random().toString(36).slice(2, 8)}.yml`);
   writeFileSync(file, yaml);
+  return loadStackFile(file, project, dir);
+}
+
+/** Loads `file` as project `project` from `cwd`, with no environment or flags. */
+export async function loadStackFile(file: string, project: string, cwd: string): Promise<Stack> {
   const { stack } = await loadStack({
     files: [file],
-    cwd: dir,
+    cwd,
     projectName: project,
     envFiles: [],
     profiles: [],
