@@ -2,7 +2,8 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ViewStore } from '../../../src/events/store.js';
 import type { StackEvent } from '../../../src/events/types.js';
-import { App, type UiCallbacks } from '../../../src/ui/App.js';
+import { App } from '../../../src/ui/App.js';
+import { recordingCallbacks } from './callbacks.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 const KEY = {
@@ -16,20 +17,7 @@ const KEY = {
   backspace: '\u007F',
 };
 
-function callbacks(): UiCallbacks & { calls: string[] } {
-  const calls: string[] = [];
-  const rec = (name: string) => (service?: string) => calls.push(service ? `${name}:${service}` : name);
-  return {
-    calls,
-    onRestart: rec('restart'),
-    onStop: rec('stop'),
-    onStart: rec('start'),
-    onRebuild: rec('rebuild'),
-    onDetach: rec('detach'),
-    onQuit: rec('quit'),
-    onKill: rec('kill'),
-  };
-}
+const callbacks = recordingCallbacks;
 
 export function sampleStore(clock = { now: NOW - 65_000 }): ViewStore {
   const store = new ViewStore({ now: () => clock.now });

@@ -2,7 +2,8 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { ViewStore } from '../../../src/events/store.js';
 import type { StackEvent } from '../../../src/events/types.js';
-import { App, type UiCallbacks } from '../../../src/ui/App.js';
+import { App } from '../../../src/ui/App.js';
+import { recordingCallbacks } from './callbacks.js';
 
 const NOW = Date.UTC(2026, 10, 23, 15);
 const size = { columns: 120, rows: 30 };
@@ -48,20 +49,7 @@ function swarmStore(): ViewStore {
   return store;
 }
 
-function callbacks(): UiCallbacks & { calls: string[] } {
-  const calls: string[] = [];
-  const rec = (name: string) => (service?: string) => calls.push(service ? `${name}:${service}` : name);
-  return {
-    calls,
-    onRestart: rec('restart'),
-    onStop: rec('stop'),
-    onStart: rec('start'),
-    onRebuild: rec('rebuild'),
-    onDetach: rec('detach'),
-    onQuit: rec('quit'),
-    onKill: rec('kill'),
-  };
-}
+const callbacks = recordingCallbacks;
 
 describe('App in swarm mode', () => {
   it('shows each service with running/desired and update state, its tasks with node, state and error, and logs', () => {
