@@ -167,9 +167,12 @@ export interface RunningCli {
 }
 
 /** Starts `node bin/tsstack.js ARGS` in the background, collecting its output. */
-/** Ends a CLI started by spawnCli: SIGTERM, SIGKILL after `graceMs` if it is still there; its exit code. */
+/**
+ * Ends a CLI started by spawnCli: SIGTERM unless it was already sent one (a second SIGTERM while it
+ * detaches would kill it, its handler gone), SIGKILL after `graceMs` if it is still there; its exit code.
+ */
 export async function stopCli(cli: RunningCli, graceMs = 20_000): Promise<number | null> {
-  cli.child.kill('SIGTERM');
+  if (!cli.child.killed) cli.child.kill('SIGTERM');
   const kill = setTimeout(() => cli.child.kill('SIGKILL'), graceMs);
   try {
     return await cli.exited;
