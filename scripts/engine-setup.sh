@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Brings up what tsstack's tests and offline examples need on a Debian machine:
-# Docker Engine (Debian's docker.io), a running daemon, and the local test images.
+# Brings up what tsstack's tests and offline examples need on a Debian machine: Docker Engine 26 (the
+# default engine) with Docker Compose v2 as a CLI plugin, a running daemon, the second test engine
+# (Docker Engine 20.10 in its own network namespace), and the local test images on both.
 # Safe to run again: every step checks before it acts. Needs root for installs and for starting dockerd.
 set -euo pipefail
 
@@ -10,18 +11,21 @@ root=$(cd "$here/.." && pwd)
 log() { printf '[engine-setup] %s\n' "$*"; }
 
 need_pkgs=()
-command -v dockerd >/dev/null 2>&1 || need_pkgs+=(docker.io)
+# Engine 26 and Compose v2 come from trixie (scripts/engine-packages.sh); these are their bookworm dependencies.
+for p in containerd runc tini iptables; do dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p"); done
 [ -x /bin/busybox ] && /bin/busybox --help 2>&1 | grep -q 'statically' || need_pkgs+=(busybox-static)
 command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
-command -v docker-compose >/dev/null 2>&1 || [ "${TSSTACK_SKIP_COMPOSE:-}" = 1 ] || need_pkgs+=(docker-compose)
 # Podman only serves its Docker-compatible API for test/integration/runtime-podman.test.ts (skipped without it).
 command -v podman >/dev/null 2>&1 || [ "${TSSTACK_SKIP_PODMAN:-}" = 1 ] || need_pkgs+=(podman)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" iptables ca-certificates
+  apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" ca-certificates
 fi
+# bookworm's docker.io is only unpacked (for the 20.10 engine): its apt list must be there.
+compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null || apt-get update -q
+bash "$here/engine-packages.sh"
 
 sock=/var/run/docker.sock
 engine_up() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
@@ -73,3 +77,6 @@ log "engine $(docker version --format '{{.Server.Version}}') answers on $sock"
 
 # The offline test image: a static busybox on scratch. No registry is needed.
 "$root/scripts/build-test-images.sh"
+
+# The second engine (Docker Engine 20.10) that the runtime and integration tests also run against.
+[ "${TSSTACK_SKIP_LEGACY_ENGINE:-}" = 1 ] || bash "$here/engine-legacy.sh" up

@@ -6,6 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { negotiateApiVersion } from '../../src/runtime/docker.js';
 import { connectRuntime } from '../../src/runtime/index.js';
+import { engineSocket } from './helpers/engine-socket.js';
 
 // A pass-through proxy in front of the engine's socket that records each request line.
 let dir: string;
@@ -15,7 +16,7 @@ const requests: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tsstack-connect-'));
   server = createServer((client) => {
-    const engine = connect('/var/run/docker.sock');
+    const engine = connect(engineSocket());
     client.on('data', (d: Buffer) => {
       const m = /^(GET|POST|PUT|DELETE|HEAD) (\S+)/.exec(d.toString('latin1'));
       if (m) requests.push(`${m[1]} ${m[2]}`);

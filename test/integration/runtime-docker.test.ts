@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/errors.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { ContainerCreateSpec, EngineEvent, LogLine, Runtime } from '../../src/runtime/types.js';
+import { engineSocket } from './helpers/engine-socket.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
 const PROJECT = `t-runtime-${Math.random().toString(36).slice(2, 8)}`;
@@ -468,7 +469,7 @@ describe('connectRuntime', () => {
   it('speaks to an engine over tcp:// (a loopback relay to the socket), exec included', async () => {
     const open = new Set<Socket>();
     const relay = createServer((client) => {
-      const engine = connect('/var/run/docker.sock');
+      const engine = connect(engineSocket());
       open.add(client).add(engine);
       client.pipe(engine).pipe(client);
       client.on('error', () => engine.destroy());

@@ -1,6 +1,7 @@
 /** A unix-socket proxy in front of the Docker socket that a test can cut and restore (an engine outage without restarting the shared dockerd). */
 import { rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { engineSocket } from './engine-socket.js';
 
 export class SocketProxy {
   private server: Server | undefined;
@@ -10,7 +11,7 @@ export class SocketProxy {
 
   constructor(
     readonly path: string,
-    readonly target = '/var/run/docker.sock',
+    readonly target = engineSocket(),
   ) {}
 
   /** Starts (or restores) listening on `path`. */
