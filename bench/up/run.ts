@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { applyPlan, throwIfFailed } from '../../src/reconciler/apply.js';
+import { applyPlan, throwIfFailed } from '../../src/scheduler/apply.js';
 import { converge } from '../../src/reconciler/converge.js';
 import { planDown } from '../../src/reconciler/lifecycle.js';
 import { observe } from '../../src/reconciler/observe.js';

@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 import { runWatchMode } from '../../src/cli/watch-mode.js';
 import { EventBus } from '../../src/events/bus.js';
 import { converge } from '../../src/reconciler/converge.js';
-import { LABEL } from '../../src/reconciler/labels.js';
+import { LABEL } from '../../src/model/labels.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import { loadStack } from '../../src/spec/index.js';
 import type { Row } from './table.js';

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { EventBus } from '../../src/events/bus.js';
-import { LABEL } from '../../src/reconciler/labels.js';
+import { LABEL } from '../../src/model/labels.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { ServiceSpec, Stack } from '../../src/spec/types.js';
 import { startWatch } from '../../src/watch/controller.js';

@@ -1,12 +1,12 @@
 /** Shared wiring for commands that apply a plan: a bus with progress printing, apply, errors, notes. */
 import { EventBus } from '../events/bus.js';
-import { applyPlan, throwIfFailed } from '../reconciler/apply.js';
-import type { ObservedState } from '../reconciler/observe.js';
+import { applyPlan, throwIfFailed } from '../scheduler/apply.js';
+import type { ObservedState } from '../model/observed.js';
 import { observe } from '../reconciler/observe.js';
-import type { Plan } from '../reconciler/operations.js';
+import type { Plan } from '../model/plan.js';
 import type { Runtime } from '../runtime/types.js';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { loadProject, runtimeFromEnv } from './context.js';
 import { lockForCommand } from './lock.js';
 import { printProgress } from './progress.js';

@@ -8,7 +8,7 @@ import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { TsstackError } from '../errors.js';
+import { TsstackError } from '../core/errors.js';
 
 /** What a lock file says about its holder. */
 export interface LockHolder {

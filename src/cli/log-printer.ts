@@ -4,7 +4,7 @@
  * followed too, as Compose does. It ends on the signal, or once nothing is left to follow: at once when
  * every container had already exited, after a grace period when the last one stopped while followed.
  */
-import { LABEL } from '../reconciler/labels.js';
+import { LABEL } from '../model/labels.js';
 import { subscribeEvents } from '../runtime/subscribe.js';
 import type { Runtime } from '../runtime/types.js';
 import {

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { TsstackError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { TsstackError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
 import { registerCommands } from './commands/index.js';
 
 /** Builds the command tree. Global options come before the command, as in Compose: `tsstack -f a.yml -p demo up`. */

@@ -2,12 +2,12 @@
  * Shared pieces of the read-side commands (ps, logs, exec, port, images, ls): finding a project's
  * containers by label, naming them like Compose, and printing aligned tables.
  */
-import { UsageError } from '../errors.js';
-import { LABEL, projectFilter } from '../reconciler/labels.js';
+import { UsageError } from '../core/errors.js';
+import { LABEL, projectFilter } from '../model/labels.js';
 import type { ContainerSummary, PublishedPort, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 import pc from 'picocolors';
-import { compareText } from '../compare.js';
+import { compareText } from '../core/compare.js';
 import { SERVICE_COLOURS } from '../ui/theme.js';
 
 export interface ProjectContainer {

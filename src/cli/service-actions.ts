@@ -3,11 +3,11 @@
  * bus so their progress shows in the table. Failures become `error` events: the UI keeps running.
  */
 import type { EventBus } from '../events/bus.js';
-import { applyPlan } from '../reconciler/apply.js';
+import { applyPlan } from '../scheduler/apply.js';
 import { converge } from '../reconciler/converge.js';
 import { planRestart, planStart, planStop } from '../reconciler/lifecycle.js';
 import { observe } from '../reconciler/observe.js';
-import type { Plan } from '../reconciler/operations.js';
+import type { Plan } from '../model/plan.js';
 import type { Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 

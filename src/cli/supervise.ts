@@ -8,7 +8,7 @@ import { EventBus } from '../events/bus.js';
 import { startEngineFeed } from '../events/engine-feed.js';
 import { ViewStore } from '../events/store.js';
 import type { StackEvent } from '../events/types.js';
-import { applyPlan } from '../reconciler/apply.js';
+import { applyPlan } from '../scheduler/apply.js';
 import { converge } from '../reconciler/converge.js';
 import { planStop } from '../reconciler/lifecycle.js';
 import { observe } from '../reconciler/observe.js';

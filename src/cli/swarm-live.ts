@@ -6,7 +6,7 @@
  */
 import { EventBus } from '../events/bus.js';
 import { ViewStore } from '../events/store.js';
-import { projectFilter } from '../reconciler/labels.js';
+import { projectFilter } from '../model/labels.js';
 import type { SwarmRuntime } from '../runtime/types.js';
 import { swarmActions } from '../swarm/actions.js';
 import { observeTasks } from '../swarm/observe.js';

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EngineError, UsageError } from '../errors.js';
-import { projectFilter } from '../reconciler/labels.js';
+import { EngineError, UsageError } from '../core/errors.js';
+import { projectFilter } from '../model/labels.js';
 import type { Runtime, SwarmRuntime } from '../runtime/types.js';
 import { parseScale, withScale } from '../scheduler/scale.js';
 import { SpecError, formatPath, type SpecProblem } from '../spec/errors.js';

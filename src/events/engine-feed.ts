@@ -4,7 +4,7 @@
  * by label), then follows; when the event stream ends it says so (engine.disconnected), retries with
  * backoff, observes again and says engine.reconnected. Log and stats follows come and go with containers.
  */
-import { LABEL } from '../reconciler/labels.js';
+import { LABEL } from '../model/labels.js';
 import { subscribeEvents } from '../runtime/subscribe.js';
 import type { ContainerSummary, EngineEvent, Runtime } from '../runtime/types.js';
 import type { EventBus } from './bus.js';

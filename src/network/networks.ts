@@ -2,20 +2,12 @@
  * Bridge networks: which engine networks a stack needs, how each service attaches (aliases), and the
  * `network_mode` variants. External networks must already exist and are never created or removed.
  */
-import { EngineError } from '../errors.js';
-import { LABEL } from '../reconciler/labels.js';
+import { EngineError } from '../core/errors.js';
+import { LABEL } from '../model/labels.js';
 import type { NetworkAttachment, NetworkCreateSpec, Runtime } from '../runtime/types.js';
 import type { NetworkSpec, ServiceSpec, Stack } from '../spec/types.js';
-import { compareText } from '../compare.js';
-
-export interface DesiredNetwork {
-  /** The key under `networks:` in the stack. */
-  key: string;
-  /** Engine name. */
-  name: string;
-  external: boolean;
-  spec: NetworkCreateSpec;
-}
+import { compareText } from '../core/compare.js';
+import type { DesiredNetwork } from '../model/desired.js';
 
 /** The spec of a network key, falling back to the implicit `default` network. */
 function networkSpec(stack: Stack, key: string): NetworkSpec {

@@ -5,9 +5,9 @@
  */
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { EngineError } from '../errors.js';
-import type { ObservedState } from '../reconciler/observe.js';
-import type { Plan } from '../reconciler/operations.js';
+import { EngineError } from '../core/errors.js';
+import type { ObservedState } from '../model/observed.js';
+import type { Plan } from '../model/plan.js';
 
 export interface PortClaim {
   service: string;

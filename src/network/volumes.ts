@@ -5,19 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { EngineError } from '../errors.js';
-import { LABEL } from '../reconciler/labels.js';
+import { EngineError } from '../core/errors.js';
+import { LABEL } from '../model/labels.js';
 import type { Mount, Runtime, VolumeCreateSpec } from '../runtime/types.js';
 import type { FileReference, SecretSpec, ServiceSpec, Stack } from '../spec/types.js';
-import { compareText } from '../compare.js';
-
-export interface DesiredVolume {
-  key: string;
-  /** Engine name. */
-  name: string;
-  external: boolean;
-  spec: VolumeCreateSpec;
-}
+import { compareText } from '../core/compare.js';
+import type { DesiredVolume } from '../model/desired.js';
 
 /** Every declared top-level volume, labelled for the project (external ones are only checked). */
 export function desiredVolumes(stack: Stack): DesiredVolume[] {

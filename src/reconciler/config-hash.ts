@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ContainerCreateSpec } from '../runtime/types.js';
-import { LABEL } from './labels.js';
+import { LABEL } from '../model/labels.js';
 
 export interface ConfigDigest {
   hash: string;

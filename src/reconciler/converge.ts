@@ -9,16 +9,18 @@ import { checkPortsFree, portClaims } from '../network/ports.js';
 import { checkExternalVolumes, ensureBindPaths } from '../network/volumes.js';
 import type { Runtime } from '../runtime/types.js';
 import type { ServiceSpec, Stack } from '../spec/types.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { compareApiVersions } from '../runtime/docker-mapping.js';
 import { checkFit, claimsResources } from '../scheduler/fit.js';
-import { applyPlan, throwIfFailed, type ApplyResult } from './apply.js';
-import { desired, type DesiredState } from './desired.js';
+import { applyPlan, throwIfFailed, type ApplyResult } from '../scheduler/apply.js';
+import { desired } from './desired.js';
+import type { DesiredState } from '../model/desired.js';
 import { ensureImages } from './images.js';
-import { observe, type ObservedState } from './observe.js';
-import type { Plan } from './operations.js';
+import { observe } from './observe.js';
+import type { ObservedState } from '../model/observed.js';
+import type { Plan } from '../model/plan.js';
 import { planActions, withDependencies, type PlanOptions } from './plan.js';
-import { renderPlan } from './render.js';
+import { renderPlan } from '../model/plan-text.js';
 
 export interface ConvergeOptions extends PlanOptions {
   build?: 'always' | 'never';

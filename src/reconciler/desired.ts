@@ -2,14 +2,15 @@
  * desired(stack): the objects that should exist — one container per replica with its create spec and
  * config hash, the networks and volumes — all labelled so `observe` finds them by label alone.
  */
-import { desiredNetworks, serviceAttachments, type DesiredNetwork } from '../network/networks.js';
+import { desiredNetworks, serviceAttachments } from '../network/networks.js';
+import type { DesiredNetwork } from '../model/desired.js';
 import {
   serviceMounts,
   serviceVolumesFrom,
   volumesFromServices,
   desiredVolumes,
-  type DesiredVolume,
 } from '../network/volumes.js';
+import type { DesiredVolume } from '../model/desired.js';
 import type {
   ContainerCreateSpec,
   HealthcheckConfig,
@@ -17,45 +18,10 @@ import type {
   RestartPolicy,
 } from '../runtime/types.js';
 import type { DependsOn, ServiceSpec, Stack, UpdateConfig } from '../spec/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { configHash, formatFieldDigests } from './config-hash.js';
-import { LABEL } from './labels.js';
-
-export interface DesiredContainer {
-  service: string;
-  replica: number;
-  name: string;
-  spec: ContainerCreateSpec;
-  hash: string;
-  fields: Record<string, string>;
-}
-
-export interface DesiredService {
-  name: string;
-  replicas: number;
-  containers: DesiredContainer[];
-  /** Explicit `depends_on` plus implicit needs (network_mode service:, volumes_from, links). */
-  dependsOn: Record<string, DependsOn>;
-  /** Engine names of the networks and volumes its containers use. */
-  networks: string[];
-  volumes: string[];
-  /** False for one-shot services (another service waits for them to complete): an exited one is not started again. */
-  longRunning: boolean;
-  /** Services whose container this one shares (network_mode service:, volumes_from): recreated with them. */
-  sharesWith: string[];
-  /** Image ID the containers should run, when resolved (a different one means "image changed"). */
-  imageId?: string;
-  stopTimeout?: number;
-  /** `deploy.update_config`: when set, a changed service is replaced by a rolling update. */
-  updateConfig?: UpdateConfig;
-}
-
-export interface DesiredState {
-  project: string;
-  services: Record<string, DesiredService>;
-  networks: DesiredNetwork[];
-  volumes: DesiredVolume[];
-}
+import { LABEL } from '../model/labels.js';
+import type { DesiredContainer, DesiredService, DesiredState } from '../model/desired.js';
 
 export interface DesiredOptions {
   /** Resolved image IDs per service (from images.ts); without them image changes are not detected. */

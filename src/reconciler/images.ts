@@ -3,12 +3,12 @@
  * through the engine (named `<project>-<service>` without `image:`); `pull_policy` decides pulls. Every
  * image that cannot be had is reported together in one error naming the service and the image.
  */
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { ProgressEvent, Runtime } from '../runtime/types.js';
 import type { ServiceSpec, Stack } from '../spec/types.js';
 import { serviceImage } from './desired.js';
-import { LABEL } from './labels.js';
+import { LABEL } from '../model/labels.js';
 
 export interface ImageOptions {
   /** 'always' = `--build`, 'never' = `--no-build`; default builds only what is missing. */

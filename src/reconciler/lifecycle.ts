@@ -2,8 +2,8 @@
  * Pure planners for `down`, `stop`, `start`, `restart` and `rm`. They work from what is observed alone
  * (dependencies come from each container's depends-on label), so they work without the stack file too.
  */
-import type { ObservedContainer, ObservedState } from './observe.js';
-import { PlanBuilder, type Plan } from './operations.js';
+import type { ObservedContainer, ObservedState } from '../model/observed.js';
+import { PlanBuilder, type Plan } from '../model/plan.js';
 
 const ACTIVE = new Set(['running', 'restarting', 'paused']);
 

@@ -3,30 +3,9 @@
  */
 import type { ContainerSummary, NetworkSummary, Runtime, VolumeSummary } from '../runtime/types.js';
 import { parseFieldDigests } from './config-hash.js';
-import { LABEL, projectFilter } from './labels.js';
-import { compareText } from '../compare.js';
-
-export interface ObservedContainer {
-  id: string;
-  name: string;
-  service: string;
-  /** 0 when the label is missing or not a number. */
-  replica: number;
-  oneoff: boolean;
-  hash?: string;
-  fields: Record<string, string>;
-  imageId?: string;
-  /** Services this container's service depended on when it was created (from its label). */
-  dependsOn: string[];
-  summary: ContainerSummary;
-}
-
-export interface ObservedState {
-  project: string;
-  containers: ObservedContainer[];
-  networks: NetworkSummary[];
-  volumes: VolumeSummary[];
-}
+import { LABEL, projectFilter } from '../model/labels.js';
+import { compareText } from '../core/compare.js';
+import type { ObservedContainer, ObservedState } from '../model/observed.js';
 
 /** Wraps an engine container summary with what tsstack's labels say about it. */
 export function observedContainer(summary: ContainerSummary): ObservedContainer {

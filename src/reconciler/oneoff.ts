@@ -4,9 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServiceSpec, Stack } from '../spec/types.js';
-import { desiredContainer, type DesiredContainer, type DesiredState } from './desired.js';
-import type { ObservedState } from './observe.js';
-import { PlanBuilder, type Plan } from './operations.js';
+import { desiredContainer } from './desired.js';
+import type { DesiredContainer, DesiredState } from '../model/desired.js';
+import type { ObservedState } from '../model/observed.js';
+import { PlanBuilder, type Plan } from '../model/plan.js';
 
 export interface OneOffOptions {
   command?: string[];

@@ -3,11 +3,11 @@
  * does and returns the operations that close the gap — nothing when they already agree.
  */
 import { changedFields } from './config-hash.js';
-import type { DesiredContainer, DesiredService, DesiredState } from './desired.js';
-import type { ObservedContainer, ObservedState } from './observe.js';
-import { PlanBuilder, type Plan } from './operations.js';
-import type { ServiceCondition } from '../scheduler/conditions.js';
-import { planRolling, type Replacement } from '../scheduler/rolling.js';
+import type { DesiredContainer, DesiredService, DesiredState } from '../model/desired.js';
+import type { ObservedContainer, ObservedState } from '../model/observed.js';
+import { PlanBuilder, type Plan } from '../model/plan.js';
+import type { ServiceCondition } from '../model/plan.js';
+import { planRolling, type Replacement } from './rolling.js';
 
 export interface PlanOptions {
   /** Recreate containers even when their config is unchanged. */

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { DockerOptions } from 'dockerode';
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 

@@ -1,5 +1,5 @@
 /** Turns whatever dockerode throws into an EngineError carrying the engine's own words and status code. */
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 
 interface ModemError {
   statusCode?: number;

@@ -1,6 +1,6 @@
 /** Image builds and pulls through the Engine API, with progress from the engine's JSON stream. */
 import type Docker from 'dockerode';
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 import { toEngineError } from './docker-errors.js';
 import { jsonObjects } from './json-stream.js';
 import type { BuildRequest, ProgressEvent } from './types.js';

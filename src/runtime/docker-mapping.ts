@@ -2,7 +2,7 @@
  * Pure translations between tsstack's runtime types and the Docker Engine API's JSON shapes.
  * No I/O here: docker.ts sends what these build and maps what the engine answers.
  */
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 import type {
   ContainerCreateSpec,
   ContainerState,

@@ -4,7 +4,7 @@
  */
 import type Docker from 'dockerode';
 import DockerClient from './dockerode.js';
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 import { LogDemuxer } from './demux.js';
 import { engineCall, engineLookup, toEngineError, untyped } from './docker-errors.js';
 import { modemOptions, unreachableMessage, type EngineEndpoint } from './docker-endpoint.js';

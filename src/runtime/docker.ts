@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
 import DockerClient from './dockerode.js';
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 import { buildImage, pullImage } from './docker-images.js';
 import { engineCall, engineLookup, statusOf, toEngineError, untyped } from './docker-errors.js';
 import { modemOptions, unreachableMessage, type EngineEndpoint } from './docker-endpoint.js';

@@ -5,7 +5,7 @@
  * log of every call so tests can assert what was (not) done.
  */
 import { EventEmitter } from 'eventemitter3';
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 import type {
   BuildRequest,
   ContainerCreateSpec,

@@ -4,18 +4,11 @@
  * stream per watcher feeds every waiter; the current state is read once when a wait begins, so nothing
  * polls. A health check that never passes fails when the engine reports `unhealthy`, or at a bound.
  */
-import { LABEL } from '../reconciler/labels.js';
+import { LABEL } from '../model/labels.js';
 import type { ContainerSummary, EngineEvent, Runtime } from '../runtime/types.js';
 import { subscribeEvents } from '../runtime/subscribe.js';
+import type { ServiceCondition } from '../model/plan.js';
 import type { DependencyCondition } from '../spec/types.js';
-
-/** What a dependent waits for before it starts. */
-export interface ServiceCondition {
-  service: string;
-  condition: DependencyCondition;
-  /** False: a dependency that fails or never gets there only warns. */
-  required: boolean;
-}
 
 /** Why a condition cannot hold; the message names the dependency. */
 export class ConditionError extends Error {}

@@ -5,7 +5,7 @@
  * be guaranteed (`deploy.resources.reservations`, `mem_reservation`); a CPU limit above the machine's
  * CPUs can never be granted either. Pure: the caller passes the engine's info.
  */
-import { TsstackError } from '../errors.js';
+import { TsstackError } from '../core/errors.js';
 import type { EngineInfo } from '../runtime/types.js';
 import type { ServiceSpec, Stack } from '../spec/types.js';
 

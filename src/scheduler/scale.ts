@@ -1,5 +1,5 @@
 /** `--scale svc=N` and `tsstack scale svc=N`: replica counts from the command line override the file. */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Stack } from '../spec/types.js';
 
 /** Parses `svc=N` arguments into a map (exit 2 on a malformed one or an unknown service). */

@@ -4,13 +4,13 @@
  * through the ConditionWatcher. A failure or the timeout names the service and shows its last log lines.
  */
 import { setMaxListeners } from 'node:events';
-import { EngineError } from '../errors.js';
-import type { DesiredState } from '../reconciler/desired.js';
-import { LABEL } from '../reconciler/labels.js';
+import { EngineError } from '../core/errors.js';
+import type { DesiredState } from '../model/desired.js';
+import { LABEL } from '../model/labels.js';
 import type { Runtime } from '../runtime/types.js';
 import type { DependencyCondition } from '../spec/types.js';
 import { ConditionWatcher, healthBoundMs } from './conditions.js';
-import { compareText } from '../compare.js';
+import { compareText } from '../core/compare.js';
 
 export interface WaitOptions {
   services: string[];

@@ -1,4 +1,4 @@
-import { TsstackError } from '../errors.js';
+import { TsstackError } from '../core/errors.js';
 import type { PathSegment, SourceLocation } from './types.js';
 
 /** One located problem in the stack files. */

@@ -8,7 +8,7 @@ import { resolveProjectName } from './project-name.js';
 import type { RawProject } from './raw.js';
 import type { Stack, SpecWarning } from './types.js';
 import { validateSchema } from './validate.js';
-import { compareText } from '../compare.js';
+import { compareText } from '../core/compare.js';
 
 /** What the CLI passes in: global options plus the process environment. */
 export interface LoadOptions {

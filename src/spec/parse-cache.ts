@@ -27,7 +27,7 @@ import {
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import type { LEntry, LNode, MergeTag, ScalarValue } from './locate.js';
 import type { SourceLocation } from './types.js';
 import { parseYaml, type ParsedYaml } from './yaml.js';

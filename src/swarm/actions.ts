@@ -5,7 +5,7 @@
  * `warning` events naming the service: the UI keeps running.
  */
 import type { EventBus } from '../events/bus.js';
-import { projectFilter } from '../reconciler/labels.js';
+import { projectFilter } from '../model/labels.js';
 import type { SwarmRuntime, SwarmServiceSummary } from '../runtime/types.js';
 import { serviceName } from './live.js';
 

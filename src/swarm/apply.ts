@@ -1,6 +1,6 @@
 /** Runs a swarm plan in order, one engine call per operation, and waits for services to converge. */
-import { EngineError } from '../errors.js';
-import { LABEL, projectFilter } from '../reconciler/labels.js';
+import { EngineError } from '../core/errors.js';
+import { LABEL, projectFilter } from '../model/labels.js';
 import type { Runtime, SwarmFileRef, SwarmRuntime, SwarmServiceSpec } from '../runtime/types.js';
 import type { SwarmObserved } from './observe.js';
 import type { SwarmOperation } from './plan.js';

@@ -4,7 +4,7 @@
  * the `read` function it is given.
  */
 import { createHash } from 'node:crypto';
-import { LABEL } from '../reconciler/labels.js';
+import { LABEL } from '../model/labels.js';
 import type {
   NetworkCreateSpec,
   SwarmFileRef,

@@ -4,9 +4,9 @@
  * polling feed (src/cli/swarm-live.ts) emits these events on the same bus the local target uses.
  */
 import type { StackEvent } from '../events/types.js';
-import { LABEL } from '../reconciler/labels.js';
+import { LABEL } from '../model/labels.js';
 import type { SwarmServiceSummary, SwarmTask } from '../runtime/types.js';
-import { compareText } from '../compare.js';
+import { compareText } from '../core/compare.js';
 
 export interface LiveService {
   service: string;

@@ -1,5 +1,5 @@
 /** What the swarm holds for a project, found by the project label alone. */
-import { projectFilter } from '../reconciler/labels.js';
+import { projectFilter } from '../model/labels.js';
 import type {
   NetworkSummary,
   Runtime,
@@ -8,7 +8,7 @@ import type {
   SwarmServiceSummary,
   SwarmTask,
 } from '../runtime/types.js';
-import { compareText } from '../compare.js';
+import { compareText } from '../core/compare.js';
 
 export interface SwarmObserved {
   services: SwarmServiceSummary[];

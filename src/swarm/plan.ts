@@ -3,7 +3,7 @@
  * its config-hash label differs from the desired hash (the engine normalizes specs, so comparing them would
  * never settle); a second run with nothing changed plans nothing.
  */
-import { LABEL } from '../reconciler/labels.js';
+import { LABEL } from '../model/labels.js';
 import type { NetworkCreateSpec, SwarmServiceSpec } from '../runtime/types.js';
 import type { DesiredFileObject, SwarmDesired } from './desired.js';
 import type { SwarmObserved } from './observe.js';

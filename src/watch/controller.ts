@@ -12,7 +12,7 @@
  * - A reload that throws a spec error (exit code 2) becomes a `stack.invalid` event; the stack keeps running.
  */
 import path from 'node:path';
-import { TsstackError } from '../errors.js';
+import { TsstackError } from '../core/errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { ContainerSummary, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';

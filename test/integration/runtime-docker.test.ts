@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/errors.js';
+import { EngineError } from '../../src/core/errors.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { ContainerCreateSpec, EngineEvent, LogLine, Runtime } from '../../src/runtime/types.js';
 import { engineSocket } from './helpers/engine-socket.js';

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/errors.js';
+import { EngineError } from '../../src/core/errors.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { ProgressEvent, Runtime } from '../../src/runtime/types.js';
 

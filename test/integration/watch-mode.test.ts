@@ -7,7 +7,7 @@ import { runWatchMode } from '../../src/cli/watch-mode.js';
 import { EventBus } from '../../src/events/bus.js';
 import type { StackEvent } from '../../src/events/types.js';
 import { converge } from '../../src/reconciler/converge.js';
-import { LABEL } from '../../src/reconciler/labels.js';
+import { LABEL } from '../../src/model/labels.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { Runtime } from '../../src/runtime/types.js';
 import { loadStack } from '../../src/spec/index.js';

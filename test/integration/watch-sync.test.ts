@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import type { StackEvent } from '../../src/events/types.js';
-import { LABEL } from '../../src/reconciler/labels.js';
+import { LABEL } from '../../src/model/labels.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { ServiceSpec, Stack, WatchRule } from '../../src/spec/types.js';
 import { startWatch, type WatchController } from '../../src/watch/controller.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EventBus } from '../../events/bus.js';
 import { checkServiceNames } from '../../reconciler/converge.js';
 import { buildService } from '../../reconciler/images.js';
-import { EngineError } from '../../errors.js';
+import { EngineError } from '../../core/errors.js';
 import { loadProject, runtimeFromEnv } from '../context.js';
 import { printProgress } from '../progress.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { RawProject } from '../../spec/raw.js';
 import { printStack } from '../../spec/print.js';
 import { redactStack } from '../../spec/redact.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { serviceImage } from '../../reconciler/desired.js';
 import { planDown } from '../../reconciler/lifecycle.js';
 import { observe } from '../../reconciler/observe.js';

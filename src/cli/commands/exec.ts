@@ -1,6 +1,6 @@
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { TsstackError, UsageError } from '../../errors.js';
+import { TsstackError, UsageError } from '../../core/errors.js';
 import type { ExecSession, Runtime } from '../../runtime/types.js';
 import { loadProject, runtimeFromEnv } from '../context.js';
 import { listProjectContainers } from '../project-containers.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { DNS_1123_LABEL } from '../../export/kubernetes/names.js';
 import { toKubernetes } from '../../export/kubernetes/index.js';
 import { formatSkipped } from '../../export/kubernetes/report.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../spec/duration.js';
 import { loadProject, runtimeFromEnv } from '../context.js';
 import { printLogs } from '../log-printer.js';

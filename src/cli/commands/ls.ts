@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import { LABEL } from '../../reconciler/labels.js';
+import { UsageError } from '../../core/errors.js';
+import { LABEL } from '../../model/labels.js';
 import type { ContainerSummary } from '../../runtime/types.js';
 import { runtimeFromEnv } from '../context.js';
 import { renderTable, writeOut } from '../project-containers.js';
-import { compareText } from '../../compare.js';
+import { compareText } from '../../core/compare.js';
 
 export interface ProjectListing {
   name: string;

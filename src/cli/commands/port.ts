@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { TsstackError, UsageError } from '../../errors.js';
+import { TsstackError, UsageError } from '../../core/errors.js';
 import type { PublishedPort } from '../../runtime/types.js';
 import { loadProject, runtimeFromEnv } from '../context.js';
 import { listProjectContainers } from '../project-containers.js';

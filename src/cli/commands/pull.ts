@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EventBus } from '../../events/bus.js';
-import { EngineError } from '../../errors.js';
+import { EngineError } from '../../core/errors.js';
 import { checkServiceNames } from '../../reconciler/converge.js';
 import { serviceImage } from '../../reconciler/desired.js';
 import { pullService } from '../../reconciler/images.js';

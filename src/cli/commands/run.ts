@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EventBus } from '../../events/bus.js';
-import { UsageError } from '../../errors.js';
-import { applyPlan, throwIfFailed } from '../../reconciler/apply.js';
+import { UsageError } from '../../core/errors.js';
+import { applyPlan, throwIfFailed } from '../../scheduler/apply.js';
 import { checkServiceNames, converge } from '../../reconciler/converge.js';
 import { desired } from '../../reconciler/desired.js';
 import { ensureImages } from '../../reconciler/images.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../events/bus.js';
 import { startEngineFeed } from '../../events/engine-feed.js';
 import { ViewStore } from '../../events/store.js';

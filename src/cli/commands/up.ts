@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EventBus } from '../../events/bus.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { converge } from '../../reconciler/converge.js';
 import { withDependencies } from '../../reconciler/plan.js';
 import { parseScale, withScale } from '../../scheduler/scale.js';
 import { waitForServices } from '../../scheduler/wait.js';
-import { renderPlan } from '../../reconciler/render.js';
+import { renderPlan } from '../../model/plan-text.js';
 import type { WatchController } from '../../watch/controller.js';
 import { parseTimeout } from '../apply-plan.js';
 import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EngineError } from '../../errors.js';
+import { EngineError } from '../../core/errors.js';
 import { EventBus } from '../../events/bus.js';
 import { observe } from '../../reconciler/observe.js';
 import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';

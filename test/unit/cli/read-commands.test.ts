@@ -5,7 +5,7 @@ import { unixSeconds } from '../../../src/cli/log-printer.js';
 import { projectListings } from '../../../src/cli/commands/ls.js';
 import { pickBinding } from '../../../src/cli/commands/port.js';
 import { formatPorts, renderTable, statusText } from '../../../src/cli/project-containers.js';
-import { UsageError } from '../../../src/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 import type { ContainerSummary } from '../../../src/runtime/types.js';
 
 function container(over: Partial<ContainerSummary>): ContainerSummary {

@@ -1,10 +1,10 @@
 /** Test glue: desired → observe → plan (→ apply) against a FakeRuntime. */
-import { applyPlan, type ApplyResult } from '../../../src/reconciler/apply.js';
+import { applyPlan, type ApplyResult } from '../../../src/scheduler/apply.js';
 import { desired, type DesiredOptions } from '../../../src/reconciler/desired.js';
 import { observe } from '../../../src/reconciler/observe.js';
-import type { Plan } from '../../../src/reconciler/operations.js';
+import type { Plan } from '../../../src/model/plan.js';
 import { planActions, type PlanOptions } from '../../../src/reconciler/plan.js';
-import { renderPlan } from '../../../src/reconciler/render.js';
+import { renderPlan } from '../../../src/model/plan-text.js';
 import type { FakeRuntime } from '../../../src/runtime/fake.js';
 import type { Stack } from '../../../src/spec/types.js';
 

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/bus.js';
 import type { StackEvent } from '../../../src/events/types.js';
-import { EngineError } from '../../../src/errors.js';
-import { applyPlan, throwIfFailed } from '../../../src/reconciler/apply.js';
+import { EngineError } from '../../../src/core/errors.js';
+import { applyPlan, throwIfFailed } from '../../../src/scheduler/apply.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import { planFor, up } from '../helpers/converge.js';
 import { dep, makeStack } from '../helpers/stack-factory.js';

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan } from '../../../src/reconciler/apply.js';
+import { applyPlan } from '../../../src/scheduler/apply.js';
 import { planDown, planRemove, planRestart, planStart, planStop } from '../../../src/reconciler/lifecycle.js';
 import { observe } from '../../../src/reconciler/observe.js';
-import { renderPlan } from '../../../src/reconciler/render.js';
+import { renderPlan } from '../../../src/model/plan-text.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import { up } from '../helpers/converge.js';
 import { dep, makeStack } from '../helpers/stack-factory.js';

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { serviceAttachments, serviceNetworkKeys } from '../../../src/network/networks.js';
 import { serviceMounts } from '../../../src/network/volumes.js';
 import { desired } from '../../../src/reconciler/desired.js';
-import { LABEL } from '../../../src/reconciler/labels.js';
+import { LABEL } from '../../../src/model/labels.js';
 import { observe } from '../../../src/reconciler/observe.js';
 import { oneOffContainer, planOneOff } from '../../../src/reconciler/oneoff.js';
-import { renderPlan } from '../../../src/reconciler/render.js';
+import { renderPlan } from '../../../src/model/plan-text.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import { makeService, makeStack } from '../helpers/stack-factory.js';
 

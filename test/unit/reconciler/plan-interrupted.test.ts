@@ -2,7 +2,7 @@
 // container as the replica under its temporary name: the next plan renames it (found by crash-rolling).
 import { describe, expect, it } from 'vitest';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
-import { LABEL } from '../../../src/reconciler/labels.js';
+import { LABEL } from '../../../src/model/labels.js';
 import { makeStack } from '../helpers/stack-factory.js';
 import { textFor, up } from '../helpers/converge.js';
 

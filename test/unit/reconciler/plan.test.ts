@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeRuntime, simulateCommands } from '../../../src/runtime/fake.js';
-import { LABEL } from '../../../src/reconciler/labels.js';
+import { LABEL } from '../../../src/model/labels.js';
 import { dep, makeStack, type ServiceInput } from '../helpers/stack-factory.js';
 import { planFor, textFor, up } from '../helpers/converge.js';
 

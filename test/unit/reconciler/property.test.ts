@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { desired } from '../../../src/reconciler/desired.js';
 import { withDependencies } from '../../../src/reconciler/plan.js';
-import { renderPlan } from '../../../src/reconciler/render.js';
+import { renderPlan } from '../../../src/model/plan-text.js';
 import { FakeRuntime, simulateCommands } from '../../../src/runtime/fake.js';
 import type { Stack } from '../../../src/spec/types.js';
 import { planFor, up } from '../helpers/converge.js';

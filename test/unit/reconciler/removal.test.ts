@@ -2,11 +2,11 @@
 // already gone count as removed, and the network waits for just-removed containers' endpoints to detach,
 // but never for a live container it does not own.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EngineError } from '../../../src/errors.js';
-import { applyPlan, throwIfFailed } from '../../../src/reconciler/apply.js';
+import { EngineError } from '../../../src/core/errors.js';
+import { applyPlan, throwIfFailed } from '../../../src/scheduler/apply.js';
 import { planDown } from '../../../src/reconciler/lifecycle.js';
 import { observe } from '../../../src/reconciler/observe.js';
-import { removeContainerAwaiting, removeNetworkAwaiting } from '../../../src/reconciler/removal.js';
+import { removeContainerAwaiting, removeNetworkAwaiting } from '../../../src/scheduler/removal.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import { up } from '../helpers/converge.js';
 import { makeStack } from '../helpers/stack-factory.js';

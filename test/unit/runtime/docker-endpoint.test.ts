@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../../src/errors.js';
+import { EngineError } from '../../../src/core/errors.js';
 import { flavorOf, negotiateApiVersion } from '../../../src/runtime/docker.js';
 import { engineWords } from '../../../src/runtime/docker-errors.js';
 import { modemOptions, resolveEndpoint, unreachableMessage } from '../../../src/runtime/docker-endpoint.js';

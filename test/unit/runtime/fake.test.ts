@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../../src/errors.js';
+import { EngineError } from '../../../src/core/errors.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import type { ContainerCreateSpec, EngineEvent } from '../../../src/runtime/types.js';
 

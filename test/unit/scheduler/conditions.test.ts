@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/bus.js';
 import type { StackEvent } from '../../../src/events/types.js';
-import { applyPlan, throwIfFailed } from '../../../src/reconciler/apply.js';
+import { applyPlan, throwIfFailed } from '../../../src/scheduler/apply.js';
 import { FakeRuntime, simulateCommands } from '../../../src/runtime/fake.js';
 import { ConditionWatcher } from '../../../src/scheduler/conditions.js';
 import type { Stack } from '../../../src/spec/types.js';

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/bus.js';
 import type { StackEvent } from '../../../src/events/types.js';
-import { applyPlan } from '../../../src/reconciler/apply.js';
-import { renderPlan } from '../../../src/reconciler/render.js';
+import { applyPlan } from '../../../src/scheduler/apply.js';
+import { renderPlan } from '../../../src/model/plan-text.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import type { UpdateConfig } from '../../../src/spec/types.js';
 import { planFor, up } from '../helpers/converge.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LABEL } from '../../../src/reconciler/labels.js';
+import { LABEL } from '../../../src/model/labels.js';
 import type { SwarmServiceSummary } from '../../../src/runtime/types.js';
 import type { Stack } from '../../../src/spec/types.js';
 import { desiredSwarm, type SwarmDesired } from '../../../src/swarm/desired.js';

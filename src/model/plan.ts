@@ -9,7 +9,15 @@ import type {
   NetworkCreateSpec,
   VolumeCreateSpec,
 } from '../runtime/types.js';
-import type { ServiceCondition } from '../scheduler/conditions.js';
+import type { DependencyCondition } from '../spec/types.js';
+
+/** What a dependent waits for before it starts. */
+export interface ServiceCondition {
+  service: string;
+  condition: DependencyCondition;
+  /** False: a dependency that fails or never gets there only warns. */
+  required: boolean;
+}
 
 interface OperationBase {
   /** Unique within a plan, stable across runs: `<kind>:<target>`. */

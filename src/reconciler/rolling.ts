@@ -15,9 +15,9 @@
  * inspection; `continue` — later batches run anyway; `rollback` — the failed new replica is removed
  * (the old one keeps serving); replicas already replaced in earlier batches keep the new config.
  */
-import type { DesiredContainer, DesiredService } from '../reconciler/desired.js';
-import type { ObservedContainer } from '../reconciler/observe.js';
-import type { PlanBuilder } from '../reconciler/operations.js';
+import type { DesiredContainer, DesiredService } from '../model/desired.js';
+import type { ObservedContainer } from '../model/observed.js';
+import type { PlanBuilder } from '../model/plan.js';
 import type { UpdateConfig } from '../spec/types.js';
 
 export interface Replacement {

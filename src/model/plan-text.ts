@@ -2,7 +2,7 @@
  * A plan as plain text, one operation a line, for golden-text tests and `tsstack up --dry-run`:
  *   #2 create container demo-web-1 (no container) after #1
  */
-import type { Operation, Plan } from './operations.js';
+import type { Operation, Plan } from './plan.js';
 
 /** "create container", "remove network", ... */
 export function describeOperation(op: Operation): string {

@@ -6,7 +6,7 @@
  * None of this is a failure: wait for the engine to finish (bounded), then go on. Nothing here removes
  * anything the plan did not already name, so only the project's labelled objects are touched.
  */
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 import type { RemoveOptions, Runtime } from '../runtime/types.js';
 
 export interface AwaitOptions {

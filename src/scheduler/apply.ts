@@ -5,16 +5,16 @@
  * the engine's own words.
  */
 import { cpus } from 'node:os';
-import { EngineError } from '../errors.js';
+import { EngineError } from '../core/errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { ServicePhase } from '../events/types.js';
 import type { Runtime } from '../runtime/types.js';
-import { ConditionWatcher, healthBoundMs } from '../scheduler/conditions.js';
-import { executeDag, type DagNode, type NodeOutcome } from '../scheduler/execute.js';
-import { LABEL } from './labels.js';
-import type { Operation, Plan } from './operations.js';
+import { ConditionWatcher, healthBoundMs } from './conditions.js';
+import { executeDag, type DagNode, type NodeOutcome } from './execute.js';
+import { LABEL } from '../model/labels.js';
+import type { Operation, Plan } from '../model/plan.js';
 import { removeContainerAwaiting, removeNetworkAwaiting, stopContainerTolerant } from './removal.js';
-import { describeOperation } from './render.js';
+import { describeOperation } from '../model/plan-text.js';
 
 export interface ApplyOptions {
   bus?: EventBus;
