@@ -4,7 +4,7 @@
  */
 import { EngineError } from '../core/errors.js';
 import { LABEL } from '../model/labels.js';
-import type { NetworkAttachment, NetworkCreateSpec, Runtime } from '../runtime/types.js';
+import type { NetworkAttachment, Runtime } from '../runtime/types.js';
 import type { NetworkSpec, ServiceSpec, Stack } from '../spec/types.js';
 import { compareText } from '../core/compare.js';
 import type { DesiredNetwork } from '../model/desired.js';

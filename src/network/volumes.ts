@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { EngineError } from '../core/errors.js';
 import { LABEL } from '../model/labels.js';
-import type { Mount, Runtime, VolumeCreateSpec } from '../runtime/types.js';
+import type { Mount, Runtime } from '../runtime/types.js';
 import type { FileReference, SecretSpec, ServiceSpec, Stack } from '../spec/types.js';
 import { compareText } from '../core/compare.js';
 import type { DesiredVolume } from '../model/desired.js';

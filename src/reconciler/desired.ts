@@ -3,21 +3,19 @@
  * config hash, the networks and volumes — all labelled so `observe` finds them by label alone.
  */
 import { desiredNetworks, serviceAttachments } from '../network/networks.js';
-import type { DesiredNetwork } from '../model/desired.js';
 import {
   serviceMounts,
   serviceVolumesFrom,
   volumesFromServices,
   desiredVolumes,
 } from '../network/volumes.js';
-import type { DesiredVolume } from '../model/desired.js';
 import type {
   ContainerCreateSpec,
   HealthcheckConfig,
   ResourceConfig,
   RestartPolicy,
 } from '../runtime/types.js';
-import type { DependsOn, ServiceSpec, Stack, UpdateConfig } from '../spec/types.js';
+import type { DependsOn, ServiceSpec, Stack } from '../spec/types.js';
 import { VERSION } from '../core/version.js';
 import { configHash, formatFieldDigests } from './config-hash.js';
 import { LABEL } from '../model/labels.js';

@@ -1,7 +1,7 @@
 /**
  * observe(runtime, project): what exists for a project, found by the project label alone (no state file).
  */
-import type { ContainerSummary, NetworkSummary, Runtime, VolumeSummary } from '../runtime/types.js';
+import type { ContainerSummary, Runtime } from '../runtime/types.js';
 import { parseFieldDigests } from './config-hash.js';
 import { LABEL, projectFilter } from '../model/labels.js';
 import { compareText } from '../core/compare.js';

@@ -7,7 +7,6 @@
 import { LABEL } from '../model/labels.js';
 import type { ContainerSummary, EngineEvent, Runtime } from '../runtime/types.js';
 import { subscribeEvents } from '../runtime/subscribe.js';
-import type { ServiceCondition } from '../model/plan.js';
 import type { DependencyCondition } from '../spec/types.js';
 
 /** Why a condition cannot hold; the message names the dependency. */
