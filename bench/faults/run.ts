@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { superviseAttached } from '../../src/cli/supervise.js';
+import { superviseAttached } from '../../src/session/supervise.js';
 import { EventBus } from '../../src/events/bus.js';
 import { converge } from '../../src/reconciler/converge.js';
 import { connectRuntime } from '../../src/runtime/index.js';

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { startHeadless, type LogFormat } from '../../src/cli/headless.js';
+import { startHeadless, type LogFormat } from '../../src/session/headless.js';
 import { EventBus } from '../../src/events/bus.js';
 
 const SERVICES = 50;

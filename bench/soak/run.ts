@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type * as SuperviseModule from '../../src/cli/supervise.js';
+import type * as SuperviseModule from '../../src/session/supervise.js';
 import type * as BusModule from '../../src/events/bus.js';
 import type * as ConvergeModule from '../../src/reconciler/converge.js';
 import type * as RuntimeModule from '../../src/runtime/index.js';

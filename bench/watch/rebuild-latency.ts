@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
-import { runWatchMode } from '../../src/cli/watch-mode.js';
+import { runWatchMode } from '../../src/session/watch-mode.js';
 import { EventBus } from '../../src/events/bus.js';
 import { converge } from '../../src/reconciler/converge.js';
 import { LABEL } from '../../src/model/labels.js';

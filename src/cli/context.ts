@@ -1,60 +1,23 @@
+/** What a command reads from the command line before it calls a session: the global options, the project, the lock. */
 import type { Command } from 'commander';
-import type { Runtime } from '../runtime/types.js';
-import { loadStack, type LoadedStack } from '../spec/index.js';
+import type { LoadedStack } from '../spec/index.js';
+import { lockProject } from '../session/lock.js';
+import { loadProject as loadProjectFrom, type GlobalOptions } from '../session/project.js';
 
-/** The global options every command sees (they come before the command). */
-export interface GlobalOptions {
-  file: string[];
-  projectName?: string;
-  projectDirectory?: string;
-  envFile: string[];
-  profile: string[];
-  debug?: boolean;
-  /** false with --no-lock-wait */
-  lockWait?: boolean;
-}
-
+/** The global options (they come before the command name). */
 export function globalOptions(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * Loads the stack named by the global options; prints spec warnings to stderr, except those whose path
- * `quiet` matches (the swarm target does act on keys the local engine ignores).
- */
-export async function loadProject(
+/** Loads the stack the global options name (see session/project.ts). */
+export function loadProject(
   cmd: Command,
   opts: { allowMissing?: boolean; quiet?: RegExp } = {},
 ): Promise<LoadedStack> {
-  const g = globalOptions(cmd);
-  const loaded = await loadStack({
-    files: g.file,
-    cwd: process.cwd(),
-    projectName: g.projectName,
-    projectDirectory: g.projectDirectory,
-    envFiles: g.envFile,
-    profiles: g.profile,
-    env: process.env,
-    readStdin,
-    allowMissing: opts.allowMissing,
-  });
-  for (const w of loaded.warnings) {
-    if (opts.quiet?.test(w.path)) continue;
-    const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.col} ` : '';
-    process.stderr.write(`warning: ${where}${w.path}: ${w.message}\n`);
-  }
-  return loaded;
+  return loadProjectFrom(globalOptions(cmd), opts);
 }
 
-/** Connects to the engine from the environment (DOCKER_HOST or the default socket). */
-export async function runtimeFromEnv(): Promise<Runtime> {
-  // Loaded on first use: dockerode and its protocol buffers are not needed by `config` or `export`.
-  const { connectRuntime } = await import('../runtime/index.js');
-  return connectRuntime({ env: process.env });
+/** Takes the project's lock, waiting unless the global `--no-lock-wait` was given. */
+export function lockForCommand(cmd: Command, project: string): Promise<() => void> {
+  return lockProject(project, globalOptions(cmd).lockWait !== false);
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { superviseAttached } from '../../src/cli/supervise.js';
+import { superviseAttached } from '../../src/session/supervise.js';
 import { EventBus } from '../../src/events/bus.js';
 import type { StackEvent } from '../../src/events/types.js';
 import { converge } from '../../src/reconciler/converge.js';

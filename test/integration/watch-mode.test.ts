@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWatchMode } from '../../src/cli/watch-mode.js';
+import { runWatchMode } from '../../src/session/watch-mode.js';
 import { EventBus } from '../../src/events/bus.js';
 import type { StackEvent } from '../../src/events/types.js';
 import { converge } from '../../src/reconciler/converge.js';

@@ -3,8 +3,9 @@ import { EventBus } from '../../events/bus.js';
 import { checkServiceNames } from '../../reconciler/converge.js';
 import { buildService } from '../../reconciler/images.js';
 import { EngineError } from '../../core/errors.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { printProgress } from '../progress.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { loadProject } from '../context.js';
+import { printProgress } from '../../session/progress.js';
 
 /** `tsstack build [--no-cache] [--pull] [SERVICE...]`: build the images of services with a `build:` section. */
 export function registerBuild(program: Command): void {

@@ -3,9 +3,10 @@ import { UsageError } from '../../core/errors.js';
 import { serviceImage } from '../../reconciler/desired.js';
 import { planDown } from '../../reconciler/lifecycle.js';
 import { observe } from '../../reconciler/observe.js';
-import { applyWithProgress, parseTimeout } from '../apply-plan.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { lockForCommand } from '../lock.js';
+import { applyWithProgress } from '../../session/apply-plan.js';
+import { parseTimeout } from '../options.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { globalOptions, loadProject, lockForCommand } from '../context.js';
 
 interface DownOptions {
   volumes?: boolean;
@@ -26,9 +27,9 @@ export function registerDown(program: Command): void {
     .option('--target <target>', 'local (default) or swarm')
     .action(async (opts: DownOptions & { target?: string }, cmd: Command) => {
       if (opts.target !== undefined && opts.target !== 'local') {
-        const target = await import('../swarm-target.js');
+        const target = await import('../../session/swarm-target.js');
         target.isSwarmTarget(opts.target);
-        return target.swarmDown(cmd, { volumes: opts.volumes });
+        return target.swarmDown(globalOptions(cmd), { volumes: opts.volumes });
       }
       if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
         throw new UsageError(`--rmi must be "local" or "all", not "${opts.rmi}"`);

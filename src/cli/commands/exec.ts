@@ -2,8 +2,9 @@ import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { TsstackError, UsageError } from '../../core/errors.js';
 import type { ExecSession, Runtime } from '../../runtime/types.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { listProjectContainers } from '../project-containers.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { loadProject } from '../context.js';
+import { listProjectContainers } from '../../session/project-containers.js';
 
 interface ExecOptions {
   /** False with -T/--no-TTY. */

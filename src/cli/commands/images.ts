@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { ImageSummary } from '../../runtime/types.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { listProjectContainers, renderTable, writeOut } from '../project-containers.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { loadProject } from '../context.js';
+import { listProjectContainers, renderTable, writeOut } from '../../session/project-containers.js';
 
 /** `repo:tag` → [repo, tag]; a registry port (`host:5000/x`) is not a tag. */
 export function splitRef(ref: string): [string, string] {

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../spec/duration.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { printLogs } from '../log-printer.js';
-import { listProjectContainers } from '../project-containers.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { globalOptions, loadProject } from '../context.js';
+import { printLogs } from '../../session/log-printer.js';
+import { listProjectContainers } from '../../session/project-containers.js';
 
 interface LogsOptions {
   follow?: boolean;
@@ -51,10 +52,15 @@ export function registerLogs(program: Command): void {
       const tail = parseTail(opts.tail);
       const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
       if (opts.target !== undefined && opts.target !== 'local') {
-        const target = await import('../swarm-target.js');
+        const target = await import('../../session/swarm-target.js');
         target.isSwarmTarget(opts.target);
         const follow = opts.follow ?? false;
-        return target.swarmLogs(cmd, services, { follow, tail, since, timestamps: opts.timestamps ?? false });
+        return target.swarmLogs(globalOptions(cmd), services, {
+          follow,
+          tail,
+          since,
+          timestamps: opts.timestamps ?? false,
+        });
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();

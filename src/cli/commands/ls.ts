@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { LABEL } from '../../model/labels.js';
 import type { ContainerSummary } from '../../runtime/types.js';
-import { runtimeFromEnv } from '../context.js';
-import { renderTable, writeOut } from '../project-containers.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { renderTable, writeOut } from '../../session/project-containers.js';
 import { compareText } from '../../core/compare.js';
 
 export interface ProjectListing {

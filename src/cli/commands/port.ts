@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { TsstackError, UsageError } from '../../core/errors.js';
 import type { PublishedPort } from '../../runtime/types.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { listProjectContainers } from '../project-containers.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { loadProject } from '../context.js';
+import { listProjectContainers } from '../../session/project-containers.js';
 
 /** The binding `port` prints: IPv4 before IPv6, as Compose does. */
 export function pickBinding(

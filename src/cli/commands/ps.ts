@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { globalOptions, loadProject } from '../context.js';
 import {
   formatPorts,
   listProjectContainers,
@@ -8,7 +9,7 @@ import {
   statusText,
   writeOut,
   type ProjectContainer,
-} from '../project-containers.js';
+} from '../../session/project-containers.js';
 
 interface PsOptions {
   all?: boolean;
@@ -57,9 +58,9 @@ export function registerPs(program: Command): void {
       if (opts.format !== 'table' && opts.format !== 'json')
         throw new UsageError(`--format must be "table" or "json", not "${opts.format}"`);
       if (opts.target !== undefined && opts.target !== 'local') {
-        const target = await import('../swarm-target.js');
+        const target = await import('../../session/swarm-target.js');
         target.isSwarmTarget(opts.target);
-        return target.swarmPs(cmd, services, { format: opts.format, all: opts.all });
+        return target.swarmPs(globalOptions(cmd), services, { format: opts.format, all: opts.all });
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();

@@ -4,8 +4,9 @@ import { EngineError } from '../../core/errors.js';
 import { checkServiceNames } from '../../reconciler/converge.js';
 import { serviceImage } from '../../reconciler/desired.js';
 import { pullService } from '../../reconciler/images.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { printProgress } from '../progress.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { loadProject } from '../context.js';
+import { printProgress } from '../../session/progress.js';
 
 /** `tsstack pull [--ignore-pull-failures] [SERVICE...]`: pull the images of services that name one. */
 export function registerPull(program: Command): void {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { planRemove } from '../../reconciler/lifecycle.js';
 import { observe } from '../../reconciler/observe.js';
-import { applyWithProgress } from '../apply-plan.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { lockForCommand } from '../lock.js';
+import { applyWithProgress } from '../../session/apply-plan.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { loadProject, lockForCommand } from '../context.js';
 
 interface RmOptions {
   force?: boolean;

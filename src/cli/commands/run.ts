@@ -7,10 +7,10 @@ import { desired } from '../../reconciler/desired.js';
 import { ensureImages } from '../../reconciler/images.js';
 import { observe } from '../../reconciler/observe.js';
 import { oneOffContainer, planOneOff } from '../../reconciler/oneoff.js';
-import { attachLogs } from '../attach-logs.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { lockForCommand } from '../lock.js';
-import { printProgress } from '../progress.js';
+import { attachLogs } from '../../session/attach-logs.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { loadProject, lockForCommand } from '../context.js';
+import { printProgress } from '../../session/progress.js';
 
 interface RunOptions {
   rm?: boolean;

@@ -3,10 +3,10 @@ import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../events/bus.js';
 import { converge } from '../../reconciler/converge.js';
 import { parseScale, withScale } from '../../scheduler/scale.js';
-import { parseTimeout } from '../apply-plan.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { lockForCommand } from '../lock.js';
-import { printProgress } from '../progress.js';
+import { parseTimeout } from '../options.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { globalOptions, loadProject, lockForCommand } from '../context.js';
+import { printProgress } from '../../session/progress.js';
 
 /**
  * `tsstack scale SERVICE=N...`: converge the named services to N replicas. Replica numbers stay stable:
@@ -23,9 +23,9 @@ export function registerScale(program: Command): void {
     .action(async (scales: string[], raw: Record<string, unknown>, cmd: Command) => {
       if (scales.length === 0) throw new UsageError('scale needs at least one SERVICE=REPLICAS');
       if (raw.target !== undefined && raw.target !== 'local') {
-        const target = await import('../swarm-target.js');
+        const target = await import('../../session/swarm-target.js');
         target.isSwarmTarget(raw.target);
-        return target.swarmScale(cmd, scales);
+        return target.swarmScale(globalOptions(cmd), scales);
       }
       const { stack: loaded } = await loadProject(cmd);
       const scale = parseScale(loaded, scales);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { planStart } from '../../reconciler/lifecycle.js';
-import { registerLifecycleCommand } from '../apply-plan.js';
+import { registerLifecycleCommand } from './lifecycle.js';
 
 /** `tsstack start [SERVICE...]`: start existing containers, dependencies first. */
 export function registerStart(program: Command): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { planStop } from '../../reconciler/lifecycle.js';
-import { registerLifecycleCommand } from '../apply-plan.js';
+import { registerLifecycleCommand } from './lifecycle.js';
 
 /** `tsstack stop [-t N] [SERVICE...]`: stop running containers, dependents first. */
 export function registerStop(program: Command): void {

@@ -5,8 +5,9 @@ import { startEngineFeed } from '../../events/engine-feed.js';
 import { ViewStore } from '../../events/store.js';
 import { startUi } from '../../ui/render.js';
 import { liveUiUnavailable } from '../../ui/terminal.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
-import { serviceActions } from '../service-actions.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { globalOptions, loadProject } from '../context.js';
+import { serviceActions } from '../../session/service-actions.js';
 
 /** `tsstack top` (alias `attach`): the live UI on a stack that is already running; `q` only detaches. */
 export function registerTop(program: Command): void {
@@ -26,9 +27,9 @@ export function registerTop(program: Command): void {
           `tsstack top needs a terminal (${noUi}); use \`tsstack ps\` or \`tsstack logs -f\` instead`,
         );
       if (opts.target !== undefined && opts.target !== 'local') {
-        const target = await import('../swarm-target.js');
+        const target = await import('../../session/swarm-target.js');
         target.isSwarmTarget(opts.target);
-        return target.swarmTop(cmd, { tail });
+        return target.swarmTop(globalOptions(cmd), { tail });
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();

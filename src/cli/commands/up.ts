@@ -1,20 +1,7 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { EventBus } from '../../events/bus.js';
-import { UsageError } from '../../core/errors.js';
-import { converge } from '../../reconciler/converge.js';
-import { withDependencies } from '../../reconciler/plan.js';
-import { parseScale, withScale } from '../../scheduler/scale.js';
-import { waitForServices } from '../../scheduler/wait.js';
-import { renderPlan } from '../../model/plan-text.js';
-import type { WatchController } from '../../watch/controller.js';
-import { parseTimeout } from '../apply-plan.js';
-import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';
-import type { LogFormat } from '../headless.js';
-import { tuneHeapForSupervisor } from '../heap-flags.js';
-import { lockForCommand } from '../lock.js';
-import { printProgress } from '../progress.js';
-import { chooseLiveUi } from '../../ui/terminal.js';
+import { runUp } from '../../session/up.js';
+import { globalOptions } from '../context.js';
+import { collect, parseLogFormat, parsePositive, parseTimeout } from '../options.js';
 
 interface UpOptions {
   detach?: boolean;
@@ -66,12 +53,11 @@ export function registerUp(program: Command): void {
     .option('--abort-on-container-exit', 'stop the stack when any container exits')
     .option('--target <target>', 'local (default) or swarm: deploy as Docker Swarm services')
     .action(async (services: string[], raw: Record<string, unknown>, cmd: Command) => {
-      // Commander maps --no-build to build=false; --build sets it true; neither leaves it undefined.
       const opts = raw as UpOptions;
       if (raw.target !== undefined && raw.target !== 'local') {
-        const target = await import('../swarm-target.js');
+        const target = await import('../../session/swarm-target.js');
         target.isSwarmTarget(raw.target);
-        return target.swarmUp(cmd, {
+        return target.swarmUp(globalOptions(cmd), {
           detach: opts.detach,
           headless: opts.headless,
           logFormat: parseLogFormat(opts.logFormat),
@@ -82,141 +68,27 @@ export function registerUp(program: Command): void {
           scale: opts.scale,
         });
       }
-      // Before the heap has grown: a headless attached session becomes a long-running supervisor.
-      const live = chooseLiveUi(opts.headless);
-      if (!live.ui && !opts.detach && !opts.dryRun && !opts.wait && opts.start !== false)
-        tuneHeapForSupervisor(process.env);
-      const build = raw.build === true ? 'always' : raw.build === false ? 'never' : undefined;
-      const timeout = parseTimeout(opts.timeout);
-      const logFormat = parseLogFormat(opts.logFormat);
-      const since = Math.floor(Date.now() / 1000);
-      const { stack: loaded, raw: document } = await loadProject(cmd);
-      const stack = withScale(loaded, parseScale(loaded, opts.scale ?? []));
-      const waitTimeout = parseTimeout(opts.waitTimeout);
-      const concurrency = parsePositive('--parallel', opts.parallel);
-      const runtime = await runtimeFromEnv();
-      const selected = services.length > 0 ? services : undefined;
-      const common = {
-        services: selected,
-        build: build as 'always' | 'never' | undefined,
+      process.exitCode = await runUp({
+        project: globalOptions(cmd),
+        services,
+        detach: opts.detach,
+        // Commander maps --no-build to build=false; --build sets it true; neither leaves it undefined.
+        build: raw.build === true ? 'always' : raw.build === false ? 'never' : undefined,
         forceRecreate: opts.forceRecreate,
         noRecreate: raw.recreate === false,
         removeOrphans: opts.removeOrphans,
         noStart: opts.start === false,
-        timeout,
-        concurrency,
-      };
-      if (opts.dryRun) {
-        const { plan } = await converge(runtime, stack, { ...common, dryRun: true });
-        process.stdout.write(renderPlan(plan));
-        return;
-      }
-      // Held while planning and applying; an attached session lets other commands (stop, rm) in.
-      const unlock = await lockForCommand(cmd, stack.name);
-      const bus = new EventBus();
-      const stopProgress = printProgress(bus);
-      let result: Awaited<ReturnType<typeof converge>>;
-      try {
-        result = await converge(runtime, stack, { ...common, bus });
-      } finally {
-        stopProgress();
-        unlock();
-      }
-      if (opts.wait && !common.noStart) {
-        await waitForServices(runtime, result.desired, {
-          services: withDependencies(result.desired, selected),
-          timeoutMs: waitTimeout === undefined ? undefined : waitTimeout * 1000,
-        });
-        return;
-      }
-      if (common.noStart) return;
-      const watchMode = (
-        bus: EventBus,
-        signal: AbortSignal,
-        print: boolean,
-        onReady?: (c: WatchController) => void,
-      ) =>
-        // Loaded only when asked for: watch mode brings chokidar, and `up -d` should start fast.
-        import('../watch-mode.js').then(({ runWatchMode }) =>
-          runWatchMode({
-            load: () => loadProject(cmd),
-            envFiles: globalOptions(cmd).envFile.map((f) => path.resolve(f)),
-            runtime,
-            stack,
-            raw: document,
-            bus,
-            signal,
-            services: selected,
-            print,
-            // In the live UI, Ink owns stdin: manual triggers come from its `t` key instead of typed lines.
-            keys: print && process.stdin.isTTY === true,
-            lock: () => lockForCommand(cmd, stack.name),
-            onReady,
-          }),
-        );
-      if (opts.detach) {
-        if (opts.watch) await untilSignal((signal) => watchMode(new EventBus(), signal, true));
-        return;
-      }
-      const ui = live.ui;
-      if (live.notice) process.stderr.write(live.notice);
-      const sessionBus = new EventBus();
-      const stopWatching = new AbortController();
-      let controller: WatchController | undefined;
-      const watching = opts.watch
-        ? watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c))
-        : undefined;
-      try {
-        const { superviseAttached } = await import('../supervise.js');
-        process.exitCode = await superviseAttached({
-          runtime,
-          stack,
-          services: selected,
-          ui,
-          logFormat,
-          timeout,
-          exitCodeFrom: opts.exitCodeFrom,
-          abortOnContainerExit: opts.abortOnContainerExit,
-          since,
-          reload: async () => (await loadProject(cmd)).stack,
-          bus: sessionBus,
-          onTrigger: opts.watch ? (service) => controller?.trigger(service) : undefined,
-        });
-      } finally {
-        stopWatching.abort();
-        await watching?.catch(() => undefined);
-      }
+        timeout: parseTimeout(opts.timeout),
+        dryRun: opts.dryRun,
+        wait: opts.wait,
+        waitTimeout: parseTimeout(opts.waitTimeout),
+        concurrency: parsePositive('--parallel', opts.parallel),
+        scale: opts.scale,
+        watch: opts.watch,
+        headless: opts.headless,
+        logFormat: parseLogFormat(opts.logFormat),
+        exitCodeFrom: opts.exitCodeFrom,
+        abortOnContainerExit: opts.abortOnContainerExit,
+      });
     });
-}
-
-/** Runs `fn` until SIGINT or SIGTERM aborts its signal. */
-async function untilSignal(fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    await fn(abort.signal);
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
-}
-
-function parseLogFormat(value: string | undefined): LogFormat {
-  if (value === undefined || value === 'plain' || value === 'json') return value ?? 'plain';
-  throw new UsageError(`--log-format must be plain or json, not "${value}"`);
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** A whole number above zero for a flag, or undefined when not given (exit 2 otherwise). */
-function parsePositive(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${flag} must be a whole number above 0, not "${value}"`);
-  return n;
 }

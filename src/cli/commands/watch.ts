@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { EngineError } from '../../core/errors.js';
 import { EventBus } from '../../events/bus.js';
 import { observe } from '../../reconciler/observe.js';
-import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';
-import { lockForCommand } from '../lock.js';
-import { runWatchMode } from '../watch-mode.js';
+import { runtimeFromEnv } from '../../session/project.js';
+import { globalOptions, loadProject, lockForCommand } from '../context.js';
+import { runWatchMode } from '../../session/watch-mode.js';
 
 /** `tsstack watch [SERVICE...]`: watch a running stack; spec edits reload and converge, develop.watch rules sync, rebuild or restart. */
 export function registerWatch(program: Command): void {

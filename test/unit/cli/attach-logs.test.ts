@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { attachLogs } from '../../../src/cli/attach-logs.js';
+import { attachLogs } from '../../../src/session/attach-logs.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import type { ContainerCreateSpec } from '../../../src/runtime/types.js';
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { startHeadless, wantsColor } from '../../../src/cli/headless.js';
+import { startHeadless, wantsColor } from '../../../src/session/headless.js';
 import { EventBus } from '../../../src/events/bus.js';
 import type { StackEvent } from '../../../src/events/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUPERVISOR_V8_FLAGS, tuneHeapForSupervisor } from '../../../src/cli/heap-flags.js';
+import { SUPERVISOR_V8_FLAGS, tuneHeapForSupervisor } from '../../../src/session/heap-flags.js';
 
 describe('tuneHeapForSupervisor', () => {
   it('applies the supervisor flags by default, TSSTACK_V8_FLAGS instead when set (empty: none)', () => {

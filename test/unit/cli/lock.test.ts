@@ -9,7 +9,7 @@ import {
   lockDir,
   lockPath,
   type LockHolder,
-} from '../../../src/cli/lock.js';
+} from '../../../src/session/lock.js';
 
 const runtimeDir = mkdtempSync(path.join(tmpdir(), 'tsstack-lock-'));
 const env = { XDG_RUNTIME_DIR: runtimeDir };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { humanSize, splitRef } from '../../../src/cli/commands/images.js';
 import { parseSince, parseTail } from '../../../src/cli/commands/logs.js';
-import { unixSeconds } from '../../../src/cli/log-printer.js';
+import { unixSeconds } from '../../../src/session/log-printer.js';
 import { projectListings } from '../../../src/cli/commands/ls.js';
 import { pickBinding } from '../../../src/cli/commands/port.js';
-import { formatPorts, renderTable, statusText } from '../../../src/cli/project-containers.js';
+import { formatPorts, renderTable, statusText } from '../../../src/session/project-containers.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { ContainerSummary } from '../../../src/runtime/types.js';
 

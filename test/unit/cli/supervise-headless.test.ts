@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { superviseAttached } from '../../../src/cli/supervise.js';
+import { superviseAttached } from '../../../src/session/supervise.js';
 import { EventBus } from '../../../src/events/bus.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import { loadStack } from '../../../src/spec/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { startSwarmFeed } from '../../../src/cli/swarm-live.js';
+import { startSwarmFeed } from '../../../src/session/swarm-live.js';
 import { EventBus } from '../../../src/events/bus.js';
 import type { StackEvent } from '../../../src/events/types.js';
 import type {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { startHeadless } from '../../../src/cli/headless.js';
+import { startHeadless } from '../../../src/session/headless.js';
 import { EventBus } from '../../../src/events/bus.js';
 import { serviceRow } from '../../../src/events/summary.js';
 import type { StackEvent } from '../../../src/events/types.js';

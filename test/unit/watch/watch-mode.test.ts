@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { printWatchEvents, watchedConfigFiles } from '../../../src/cli/watch-mode.js';
+import { printWatchEvents, watchedConfigFiles } from '../../../src/session/watch-mode.js';
 import { EventBus } from '../../../src/events/bus.js';
 import type { RawProject } from '../../../src/spec/raw.js';
 import type { Stack } from '../../../src/spec/types.js';

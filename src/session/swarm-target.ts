@@ -3,7 +3,6 @@
  * Wiring only: desired/plan/apply live in src/swarm/.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { EngineError, UsageError } from '../core/errors.js';
 import { projectFilter } from '../model/labels.js';
 import type { Runtime, SwarmRuntime } from '../runtime/types.js';
@@ -14,9 +13,9 @@ import { applySwarm, removeSwarmVolumes, waitSwarmConverged } from '../swarm/app
 import { desiredSwarm, type SwarmDesired } from '../swarm/desired.js';
 import { observeSwarm, observeTasks } from '../swarm/observe.js';
 import { planSwarm, planSwarmDown, renderSwarmPlan, type SwarmOperation } from '../swarm/plan.js';
-import { loadProject as loadLocalProject, runtimeFromEnv } from './context.js';
+import { loadProject as loadLocalProject, runtimeFromEnv, type GlobalOptions } from './project.js';
 import type { LogFormat } from './headless.js';
-import { lockForCommand } from './lock.js';
+import { lockProject } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
 import { chooseLiveUi } from '../ui/terminal.js';
 
@@ -24,8 +23,8 @@ import { chooseLiveUi } from '../ui/terminal.js';
 const SWARM_ONLY = /^services\.[^.]+\.(deploy\.placement|deploy\.endpoint_mode|ports\[\d+\]\.mode)$/;
 
 /** loadProject for the swarm target: the same files and options, without warnings about Swarm-only keys. */
-function loadProject(cmd: Command, opts: { allowMissing?: boolean } = {}): Promise<LoadedStack> {
-  return loadLocalProject(cmd, { ...opts, quiet: SWARM_ONLY });
+function loadProject(g: GlobalOptions, opts: { allowMissing?: boolean } = {}): Promise<LoadedStack> {
+  return loadLocalProject(g, { ...opts, quiet: SWARM_ONLY });
 }
 
 /** The value of `--target`: undefined or 'local' for the local engine, 'swarm' for Docker Swarm. */
@@ -87,14 +86,14 @@ export interface SwarmUpOptions {
 }
 
 /** `up --target swarm`: plan from the spec and the swarm's labelled objects, apply, optionally wait. */
-export async function swarmUp(cmd: Command, opts: SwarmUpOptions): Promise<void> {
+export async function swarmUp(g: GlobalOptions, opts: SwarmUpOptions): Promise<void> {
   const since = Math.floor(Date.now() / 1000);
-  const loaded = await loadProject(cmd);
+  const loaded = await loadProject(g);
   const stack = withScale(loaded.stack, parseScale(loaded.stack, opts.scale ?? []));
   const desired = desiredOrFail({ ...loaded, stack });
   if (opts.only) desired.services = desired.services.filter((s) => opts.only?.includes(s.service));
   const { swarm, runtime } = await connect();
-  const unlock = opts.dryRun ? () => undefined : await lockForCommand(cmd, stack.name);
+  const unlock = opts.dryRun ? () => undefined : await lockProject(stack.name, g.lockWait !== false);
   try {
     const observed = await observeSwarm(swarm, runtime, stack.name);
     let ops = planSwarm(desired, observed, { removeOrphans: opts.removeOrphans });
@@ -129,8 +128,8 @@ export async function swarmUp(cmd: Command, opts: SwarmUpOptions): Promise<void>
 }
 
 /** `top --target swarm`: the live UI of a deployed swarm stack; leaving it only detaches. */
-export async function swarmTop(cmd: Command, opts: { tail: number }): Promise<void> {
-  const { stack } = await loadProject(cmd, { allowMissing: true });
+export async function swarmTop(g: GlobalOptions, opts: { tail: number }): Promise<void> {
+  const { stack } = await loadProject(g, { allowMissing: true });
   const { swarm } = await connect();
   const { watchSwarm, swarmServiceNames } = await import('./swarm-live.js');
   const names = Object.keys(stack.services);
@@ -145,16 +144,16 @@ export async function swarmTop(cmd: Command, opts: { tail: number }): Promise<vo
 }
 
 /** `scale --target swarm SERVICE=N...`: updates the replica count of the named services only. */
-export async function swarmScale(cmd: Command, scales: string[]): Promise<void> {
+export async function swarmScale(g: GlobalOptions, scales: string[]): Promise<void> {
   const names = scales.map((s) => s.split('=')[0] ?? s);
-  await swarmUp(cmd, { scale: scales, only: names });
+  await swarmUp(g, { scale: scales, only: names });
 }
 
 /** `down --target swarm [-v]`: removes the project's services, secrets, configs and networks (volumes with -v). */
-export async function swarmDown(cmd: Command, opts: { volumes?: boolean }): Promise<void> {
-  const { stack } = await loadProject(cmd, { allowMissing: true });
+export async function swarmDown(g: GlobalOptions, opts: { volumes?: boolean }): Promise<void> {
+  const { stack } = await loadProject(g, { allowMissing: true });
   const { swarm, runtime } = await connect();
-  const unlock = await lockForCommand(cmd, stack.name);
+  const unlock = await lockProject(stack.name, g.lockWait !== false);
   try {
     const observed = await observeSwarm(swarm, runtime, stack.name);
     await applySwarm(swarm, runtime, observed, planSwarmDown(observed), { onOperation: progress });
@@ -166,11 +165,11 @@ export async function swarmDown(cmd: Command, opts: { volumes?: boolean }): Prom
 
 /** `ps --target swarm`: each service (running/desired) and its current tasks per node. */
 export async function swarmPs(
-  cmd: Command,
+  g: GlobalOptions,
   services: string[],
   opts: { format: string; all?: boolean },
 ): Promise<void> {
-  const { stack } = await loadProject(cmd, { allowMissing: true });
+  const { stack } = await loadProject(g, { allowMissing: true });
   const { swarm } = await connect();
   const nodes = new Map((await swarm.listNodes()).map((n) => [n.id, n.hostname]));
   const prefix = `${stack.name}_`;
@@ -245,11 +244,11 @@ export async function swarmPs(
 
 /** `logs --target swarm`: each service's log, prefixed with the service name. */
 export async function swarmLogs(
-  cmd: Command,
+  g: GlobalOptions,
   services: string[],
   opts: { follow: boolean; tail?: number; since?: number; timestamps: boolean },
 ): Promise<void> {
-  const { stack } = await loadProject(cmd, { allowMissing: true });
+  const { stack } = await loadProject(g, { allowMissing: true });
   const { swarm } = await connect();
   const prefix = `${stack.name}_`;
   const list = (await swarm.listServices(projectFilter(stack.name))).filter(

@@ -7,7 +7,6 @@
 import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { TsstackError } from '../core/errors.js';
 
 /** What a lock file says about its holder. */
@@ -200,10 +199,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * Takes the project's lock for a mutating command: waits for a holder, saying so once on stderr, unless
- * the global `--no-lock-wait` was given (then exits 1 naming the holder).
+ * `wait` is false (the global `--no-lock-wait`; then exits 1 naming the holder).
  */
-export function lockForCommand(cmd: Command, project: string): Promise<() => void> {
-  const wait = cmd.optsWithGlobals<{ lockWait?: boolean }>().lockWait !== false;
+export function lockProject(project: string, wait: boolean): Promise<() => void> {
   return acquireProjectLock(project, {
     wait,
     command: process.argv.slice(2).join(' '),

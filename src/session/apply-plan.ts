@@ -1,0 +1,18 @@
+/** Applying a plan the way one-shot commands do: a bus with progress printing, apply, errors, notes. */
+import { EventBus } from '../events/bus.js';
+import { applyPlan, throwIfFailed } from '../scheduler/apply.js';
+import type { Plan } from '../model/plan.js';
+import type { Runtime } from '../runtime/types.js';
+import { printProgress } from './progress.js';
+
+/** Applies `plan` printing progress to stderr; throws EngineError (exit 1) when an operation failed. */
+export async function applyWithProgress(runtime: Runtime, plan: Plan, signal?: AbortSignal): Promise<void> {
+  const bus = new EventBus();
+  const stop = printProgress(bus);
+  try {
+    for (const note of plan.notes) bus.emit({ kind: 'warning', message: note });
+    throwIfFailed(await applyPlan(runtime, plan, { bus, signal }));
+  } finally {
+    stop();
+  }
+}

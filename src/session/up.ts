@@ -1,0 +1,162 @@
+/**
+ * `up` on the local engine: converge the stack, then (unless detached) watch it live until it ends —
+ * with watch mode, `--wait`, `--dry-run` and the attached supervisor. The CLI parses; this runs.
+ */
+import path from 'node:path';
+import { EventBus } from '../events/bus.js';
+import { renderPlan } from '../model/plan-text.js';
+import { converge, type ConvergeOptions } from '../reconciler/converge.js';
+import { withDependencies } from '../reconciler/plan.js';
+import { parseScale, withScale } from '../scheduler/scale.js';
+import { waitForServices } from '../scheduler/wait.js';
+import { chooseLiveUi } from '../ui/terminal.js';
+import type { WatchController } from '../watch/controller.js';
+import type { LogFormat } from './headless.js';
+import { tuneHeapForSupervisor } from './heap-flags.js';
+import { lockProject } from './lock.js';
+import { printProgress } from './progress.js';
+import { loadProject, runtimeFromEnv, type GlobalOptions } from './project.js';
+
+export interface UpSessionOptions {
+  /** Which project (the global options). */
+  project: GlobalOptions;
+  /** Only these services (and their dependencies); empty: all. */
+  services: string[];
+  detach?: boolean;
+  build?: ConvergeOptions['build'];
+  forceRecreate?: boolean;
+  noRecreate?: boolean;
+  removeOrphans?: boolean;
+  noStart?: boolean;
+  /** Stop timeout in seconds. */
+  timeout?: number;
+  dryRun?: boolean;
+  wait?: boolean;
+  /** Seconds. */
+  waitTimeout?: number;
+  concurrency?: number;
+  /** `service=n` entries. */
+  scale?: string[];
+  watch?: boolean;
+  headless?: boolean;
+  logFormat: LogFormat;
+  exitCodeFrom?: string;
+  abortOnContainerExit?: boolean;
+}
+
+/** Runs `up`; resolves with the process exit code. */
+export async function runUp(o: UpSessionOptions): Promise<number> {
+  // Before the heap has grown: a headless attached session becomes a long-running supervisor.
+  const live = chooseLiveUi(o.headless);
+  if (!live.ui && !o.detach && !o.dryRun && !o.wait && !o.noStart) tuneHeapForSupervisor(process.env);
+  const since = Math.floor(Date.now() / 1000);
+  const { stack: loaded, raw: document } = await loadProject(o.project);
+  const stack = withScale(loaded, parseScale(loaded, o.scale ?? []));
+  const runtime = await runtimeFromEnv();
+  const selected = o.services.length > 0 ? o.services : undefined;
+  const common = {
+    services: selected,
+    build: o.build,
+    forceRecreate: o.forceRecreate,
+    noRecreate: o.noRecreate,
+    removeOrphans: o.removeOrphans,
+    noStart: o.noStart,
+    timeout: o.timeout,
+    concurrency: o.concurrency,
+  };
+  if (o.dryRun) {
+    const { plan } = await converge(runtime, stack, { ...common, dryRun: true });
+    process.stdout.write(renderPlan(plan));
+    return 0;
+  }
+  // Held while planning and applying; an attached session lets other commands (stop, rm) in.
+  const lockWait = o.project.lockWait !== false;
+  const unlock = await lockProject(stack.name, lockWait);
+  const bus = new EventBus();
+  const stopProgress = printProgress(bus);
+  let result: Awaited<ReturnType<typeof converge>>;
+  try {
+    result = await converge(runtime, stack, { ...common, bus });
+  } finally {
+    stopProgress();
+    unlock();
+  }
+  if (o.wait && !common.noStart) {
+    await waitForServices(runtime, result.desired, {
+      services: withDependencies(result.desired, selected),
+      timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
+    });
+    return 0;
+  }
+  if (common.noStart) return 0;
+  const watchMode = (
+    bus: EventBus,
+    signal: AbortSignal,
+    print: boolean,
+    onReady?: (c: WatchController) => void,
+  ) =>
+    // Loaded only when asked for: watch mode brings chokidar, and `up -d` should start fast.
+    import('./watch-mode.js').then(({ runWatchMode }) =>
+      runWatchMode({
+        load: () => loadProject(o.project),
+        envFiles: o.project.envFile.map((f) => path.resolve(f)),
+        runtime,
+        stack,
+        raw: document,
+        bus,
+        signal,
+        services: selected,
+        print,
+        // In the live UI, Ink owns stdin: manual triggers come from its `t` key instead of typed lines.
+        keys: print && process.stdin.isTTY === true,
+        lock: () => lockProject(stack.name, lockWait),
+        onReady,
+      }),
+    );
+  if (o.detach) {
+    if (o.watch) await untilSignal((signal) => watchMode(new EventBus(), signal, true));
+    return 0;
+  }
+  const ui = live.ui;
+  if (live.notice) process.stderr.write(live.notice);
+  const sessionBus = new EventBus();
+  const stopWatching = new AbortController();
+  let controller: WatchController | undefined;
+  const watching = o.watch
+    ? watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c))
+    : undefined;
+  try {
+    const { superviseAttached } = await import('./supervise.js');
+    return await superviseAttached({
+      runtime,
+      stack,
+      services: selected,
+      ui,
+      logFormat: o.logFormat,
+      timeout: o.timeout,
+      exitCodeFrom: o.exitCodeFrom,
+      abortOnContainerExit: o.abortOnContainerExit,
+      since,
+      reload: async () => (await loadProject(o.project)).stack,
+      bus: sessionBus,
+      onTrigger: o.watch ? (service) => controller?.trigger(service) : undefined,
+    });
+  } finally {
+    stopWatching.abort();
+    await watching?.catch(() => undefined);
+  }
+}
+
+/** Runs `fn` until SIGINT or SIGTERM aborts its signal. */
+async function untilSignal(fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await fn(abort.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
