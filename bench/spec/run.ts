@@ -113,7 +113,7 @@ async function phases(file: string, dir: string, runs: number): Promise<Row[]> {
     const raw = loaded.raw!;
     step(validate, () => validateSchema(raw));
     const { stack } = step(normalize, () => normalizeProject(raw));
-    step(check, () => checkStack(stack, raw));
+    step(check, () => checkStack(stack, raw, { target: 'local' }));
   }
   return rows;
 }

@@ -1,6 +1,7 @@
 /** What a command reads from the command line before it calls a session: the global options, the project, the lock. */
 import type { Command } from 'commander';
 import type { LoadedStack } from '../spec/index.js';
+import type { Target } from '../spec/types.js';
 import { lockProject } from '../session/lock.js';
 import { loadProject as loadProjectFrom, type GlobalOptions } from '../session/project.js';
 
@@ -12,7 +13,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
 /** Loads the stack the global options name (see session/project.ts). */
 export function loadProject(
   cmd: Command,
-  opts: { allowMissing?: boolean; quiet?: RegExp } = {},
+  opts: { allowMissing?: boolean; target?: Target } = {},
 ): Promise<LoadedStack> {
   return loadProjectFrom(globalOptions(cmd), opts);
 }

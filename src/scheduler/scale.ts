@@ -1,9 +1,12 @@
 /** `--scale svc=N` and `tsstack scale svc=N`: replica counts from the command line override the file. */
 import { UsageError } from '../core/errors.js';
-import type { Stack } from '../spec/types.js';
+import type { Stack, Target } from '../spec/types.js';
 
-/** Parses `svc=N` arguments into a map (exit 2 on a malformed one or an unknown service). */
-export function parseScale(stack: Stack, args: string[]): Record<string, number> {
+/**
+ * Parses `svc=N` arguments into a map (exit 2 on a malformed one, an unknown service, or on one engine a
+ * fixed container name with more than one replica; Swarm refuses container_name whatever the count).
+ */
+export function parseScale(stack: Stack, args: string[], target: Target = 'local'): Record<string, number> {
   const out: Record<string, number> = {};
   for (const arg of args) {
     const m = /^([^=]+)=(\d+)$/.exec(arg);
@@ -14,7 +17,7 @@ export function parseScale(stack: Stack, args: string[]): Record<string, number>
         `no such service: ${name} (services: ${Object.keys(stack.services).sort().join(', ')})`,
       );
     const s = stack.services[name];
-    if (s?.container_name && Number(n) > 1)
+    if (target === 'local' && s?.container_name && Number(n) > 1)
       throw new UsageError(
         `service ${name} sets container_name, so it cannot have more than one replica (asked for ${n})`,
       );

@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime/types.js';
 import { loadStack, type LoadedStack } from '../spec/index.js';
+import type { Target } from '../spec/types.js';
 
 /** Which project a session works on: the global options every command sees (they come before the command). */
 export interface GlobalOptions {
@@ -20,12 +21,13 @@ async function readStdin(): Promise<string> {
 }
 
 /**
- * Loads the stack named by the global options; prints spec warnings to stderr, except those whose path
- * `quiet` matches (the swarm target does act on keys the local engine ignores).
+ * Loads the stack named by the global options and checks it for `target` (default local: checks that hold
+ * on one engine only, such as fixed host ports of replicated services, are skipped for Swarm); prints
+ * spec warnings to stderr.
  */
 export async function loadProject(
   g: GlobalOptions,
-  opts: { allowMissing?: boolean; quiet?: RegExp } = {},
+  opts: { allowMissing?: boolean; target?: Target } = {},
 ): Promise<LoadedStack> {
   const loaded = await loadStack({
     files: g.file,
@@ -37,9 +39,9 @@ export async function loadProject(
     env: process.env,
     readStdin,
     allowMissing: opts.allowMissing,
+    target: opts.target,
   });
   for (const w of loaded.warnings) {
-    if (opts.quiet?.test(w.path)) continue;
     const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.col} ` : '';
     process.stderr.write(`warning: ${where}${w.path}: ${w.message}\n`);
   }

@@ -19,12 +19,9 @@ import { lockProject } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
 import { chooseLiveUi } from '../ui/terminal.js';
 
-/** Keys the spec layer carries but the local engine ignores: Swarm acts on them, so no warning here. */
-const SWARM_ONLY = /^services\.[^.]+\.(deploy\.placement|deploy\.endpoint_mode|ports\[\d+\]\.mode)$/;
-
-/** loadProject for the swarm target: the same files and options, without warnings about Swarm-only keys. */
+/** loadProject for the swarm target: the same files and options, checked and warned about for Swarm. */
 function loadProject(g: GlobalOptions, opts: { allowMissing?: boolean } = {}): Promise<LoadedStack> {
-  return loadLocalProject(g, { ...opts, quiet: SWARM_ONLY });
+  return loadLocalProject(g, { ...opts, target: 'swarm' });
 }
 
 /** The value of `--target`: undefined or 'local' for the local engine, 'swarm' for Docker Swarm. */
@@ -89,7 +86,7 @@ export interface SwarmUpOptions {
 export async function swarmUp(g: GlobalOptions, opts: SwarmUpOptions): Promise<void> {
   const since = Math.floor(Date.now() / 1000);
   const loaded = await loadProject(g);
-  const stack = withScale(loaded.stack, parseScale(loaded.stack, opts.scale ?? []));
+  const stack = withScale(loaded.stack, parseScale(loaded.stack, opts.scale ?? [], 'swarm'));
   const desired = desiredOrFail({ ...loaded, stack });
   if (opts.only) desired.services = desired.services.filter((s) => opts.only?.includes(s.service));
   const { swarm, runtime } = await connect();

@@ -3,11 +3,17 @@ import { originOf } from './normalize/origin.js';
 import { serviceDependencies } from './normalize/profiles.js';
 import type { RawProject } from './raw.js';
 import { suggest } from './suggest.js';
-import type { PathSegment, PortSpec, ServiceSpec, SourceLocation, Stack } from './types.js';
+import type { PathSegment, ServiceSpec, SourceLocation, Stack, Target } from './types.js';
 import { checkNames } from './check-names.js';
+import { checkPortClashes } from './check-ports.js';
+
+export interface CheckOptions {
+  /** Where the stack will run: some checks hold on one engine only (docs/swarm.md lists them). */
+  target: Target;
+}
 
 /** Checks what a schema cannot: unknown references, dependency cycles, clashing host ports, invalid names. */
-export function checkStack(stack: Stack, raw: RawProject): SpecProblem[] {
+export function checkStack(stack: Stack, raw: RawProject, { target }: CheckOptions): SpecProblem[] {
   const problems: SpecProblem[] = [];
   // Paths ending in a mapping key (a service, a depends_on entry) point at the key; others at the value.
   const report: Report = (path, message, at = 'value') => {
@@ -18,24 +24,30 @@ export function checkStack(stack: Stack, raw: RawProject): SpecProblem[] {
   const containerNames = new Map<string, string>();
   for (const svc of sorted(stack.services)) {
     checkReferences(svc, stack, raw, known, report);
-    const taken = svc.container_name === undefined ? undefined : containerNames.get(svc.container_name);
-    if (taken !== undefined) {
-      report(
-        ['services', svc.name, 'container_name'],
-        `container_name "${svc.container_name}" is also used by service "${taken}"`,
-      );
-    } else if (svc.container_name !== undefined) containerNames.set(svc.container_name, svc.name);
-    if (svc.container_name !== undefined && svc.replicas > 1) {
-      report(
-        ['services', svc.name, 'container_name'],
-        `container_name "${svc.container_name}" cannot be used with ${svc.replicas} replicas (container names are unique)`,
-      );
-    }
+    // Swarm names task containers itself and refuses container_name outright (src/swarm/unsupported.ts).
+    if (target === 'local') checkContainerName(svc, containerNames, report);
   }
   checkCycles(stack, raw, report);
-  checkPortClashes(stack, report);
+  checkPortClashes(stack, target, report);
   checkNames(stack, raw, report);
   return problems;
+}
+
+// One engine names each replica's container; a fixed name fits one container of one service.
+function checkContainerName(svc: ServiceSpec, taken: Map<string, string>, report: Report): void {
+  if (svc.container_name === undefined) return;
+  const other = taken.get(svc.container_name);
+  if (other !== undefined)
+    report(
+      ['services', svc.name, 'container_name'],
+      `container_name "${svc.container_name}" is also used by service "${other}"`,
+    );
+  else taken.set(svc.container_name, svc.name);
+  if (svc.replicas > 1)
+    report(
+      ['services', svc.name, 'container_name'],
+      `container_name "${svc.container_name}" cannot be used with ${svc.replicas} replicas (container names are unique)`,
+    );
 }
 
 /** Records a problem at `path`, located at the value there, at its key, or at an explicit location. */
@@ -149,65 +161,6 @@ function dependencyPath(svc: ServiceSpec, dep: string, raw: RawProject): PathSeg
   const from = svc.volumes_from.find((v) => v.replace(/^service:/, '').split(':')[0] === dep);
   if (from !== undefined) return refPath(raw, [...base, 'volumes_from'], from);
   return [...base, 'network_mode'];
-}
-
-interface Binding {
-  service: string;
-  path: PathSegment[];
-  ip: string;
-  port: number;
-  protocol: PortSpec['protocol'];
-}
-
-const ANY_ADDRESS = new Set(['', '0.0.0.0', '::']);
-
-// File order, so a clash is reported at the later of the two services.
-function checkPortClashes(stack: Stack, report: Report): void {
-  // By port and protocol, in the order published: only bindings of the same port can clash.
-  const bindings = new Map<string, Binding[]>();
-  for (const svc of Object.values(stack.services)) {
-    svc.ports.forEach((port, i) => {
-      const path: PathSegment[] = ['services', svc.name, 'ports', originOf(port) ?? i];
-      // A published range for one container port lets the engine choose, one port per replica.
-      const range = /^(\d+)-(\d+)$/.exec(port.published ?? '');
-      if (range && Number(range[2]) - Number(range[1]) + 1 < svc.replicas) {
-        report(
-          path,
-          `host ports ${port.published} are fewer than the ${svc.replicas} replicas that need one each`,
-        );
-      }
-      if (port.published === undefined || range) return;
-      const b: Binding = {
-        service: svc.name,
-        path,
-        ip: port.host_ip ?? '',
-        port: Number(port.published),
-        protocol: port.protocol,
-      };
-      if (svc.replicas > 1) {
-        report(
-          path,
-          `host port ${b.port}/${b.protocol} is fixed but the service has ${svc.replicas} replicas; publish a range or leave the host port out`,
-        );
-      }
-      const key = `${b.port}/${b.protocol}`;
-      let same = bindings.get(key);
-      // A port that is not a number (NaN) equals no other.
-      if (!same || Number.isNaN(b.port)) bindings.set(key, (same = []));
-      const clash = same.find((o) => o.ip === b.ip || ANY_ADDRESS.has(o.ip) || ANY_ADDRESS.has(b.ip));
-      if (clash) {
-        const where =
-          clash.service === svc.name ? 'another port of this service' : `service "${clash.service}"`;
-        report(path, `host port ${formatBinding(b)} is already published by ${where}`);
-      }
-      same.push(b);
-    });
-  }
-}
-
-function formatBinding(b: Binding): string {
-  const ip = b.ip === '' ? '' : b.ip.includes(':') ? `[${b.ip}]:` : `${b.ip}:`;
-  return `${ip}${b.port}/${b.protocol}`;
 }
 
 /** The path of the entry naming `name` in a list-or-map field: `depends_on[1]` for lists, `depends_on.db` for maps. */

@@ -6,7 +6,7 @@ import { loadRawProject } from './load.js';
 import { normalizeProject } from './normalize/index.js';
 import { resolveProjectName } from './project-name.js';
 import type { RawProject } from './raw.js';
-import type { Stack, SpecWarning } from './types.js';
+import type { Stack, SpecWarning, Target } from './types.js';
 import { validateSchema } from './validate.js';
 import { compareText } from '../core/compare.js';
 
@@ -24,6 +24,8 @@ export interface LoadOptions {
   readStdin?: () => Promise<string>;
   /** When true and no file is found, return an empty stack instead of failing (for `ps -p x`, `down -p x`). */
   allowMissing?: boolean;
+  /** Where the stack will run (default `local`): decides the checks that hold on one engine only. */
+  target?: Target;
 }
 
 export interface LoadedStack {
@@ -45,29 +47,30 @@ export async function loadStack(options: LoadOptions): Promise<LoadedStack> {
   if (loaded.missing) return { stack: emptyStack(options), warnings };
   const raw = loaded.raw;
   if (!raw || problems.some((p) => p.path.length === 0 && !p.location)) throw fail();
+  const target = options.target ?? 'local';
 
-  const schema = validateSchema(raw);
+  const schema = validateSchema(raw, target);
   warnings.push(...schema.warnings);
   problems.push(...withoutShadowed(schema.problems, problems));
   if (problems.length > 0) {
     // Still look for what only normalizing and checking can find, so that one run reports everything.
-    problems.push(...withoutShadowed(bestEffortChecks(raw), problems));
+    problems.push(...withoutShadowed(bestEffortChecks(raw, target), problems));
     throw fail();
   }
 
   const normalized = normalizeProject(raw);
   problems.push(...normalized.problems);
   warnings.push(...normalized.warnings);
-  problems.push(...withoutShadowed(checkStack(normalized.stack, raw), normalized.problems));
+  problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
   if (problems.length > 0) throw fail();
   return { stack: normalized.stack, warnings: dedupeWarnings(warnings), raw };
 }
 
 /** Normalize and check a document already known to be invalid; whatever they cannot handle is left out. */
-function bestEffortChecks(raw: RawProject): SpecProblem[] {
+function bestEffortChecks(raw: RawProject, target: Target): SpecProblem[] {
   try {
     const normalized = normalizeProject(raw);
-    return [...normalized.problems, ...checkStack(normalized.stack, raw)];
+    return [...normalized.problems, ...checkStack(normalized.stack, raw, { target })];
   } catch {
     return [];
   }

@@ -285,3 +285,10 @@ export interface SpecWarning {
   path: string;
   message: string;
 }
+
+/**
+ * Where a stack will run, which decides the checks that only hold on one of them: `local` is one Docker
+ * Engine (one container per replica, host ports bound on this machine), `swarm` is `--target swarm`
+ * (services whose published ports Swarm's routing mesh serves for any number of replicas).
+ */
+export type Target = 'local' | 'swarm';

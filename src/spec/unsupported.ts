@@ -5,7 +5,7 @@
  * on one machine and would otherwise drop them silently. Each key present produces one warning.
  */
 import { pathOf, type PathChain } from './locate.js';
-import type { PathSegment } from './types.js';
+import type { PathSegment, Target } from './types.js';
 
 /** A path pattern: `*` matches every key of a mapping (except `x-*`), `#` every item of a list. */
 export type KeyPattern = readonly string[];
@@ -63,10 +63,6 @@ export const UNSUPPORTED_KEYS: readonly KeyPattern[] = [
   svc('volumes', '#', 'consistency'),
   svc('env_file', '#', 'format'),
   svc('deploy', 'resources', 'reservations', 'generic_resources'),
-  // Carried, but Swarm-only: one machine has no placement, no endpoint modes and no ingress mesh.
-  svc('deploy', 'placement'),
-  svc('deploy', 'endpoint_mode'),
-  svc('ports', '#', 'mode'),
   // Top-level objects.
   ['networks', '*', 'enable_ipv4'],
   ['secrets', '*', 'driver'],
@@ -74,6 +70,20 @@ export const UNSUPPORTED_KEYS: readonly KeyPattern[] = [
   ['secrets', '*', 'template_driver'],
   ['configs', '*', 'template_driver'],
 ];
+
+/** Carried, but Swarm-only: one machine has no placement, no endpoint modes and no ingress mesh. */
+export const SWARM_ONLY_KEYS: readonly KeyPattern[] = [
+  svc('deploy', 'placement'),
+  svc('deploy', 'endpoint_mode'),
+  svc('ports', '#', 'mode'),
+];
+
+const LOCAL_UNSUPPORTED = [...UNSUPPORTED_KEYS, ...SWARM_ONLY_KEYS];
+
+/** The keys `target` does not act on: the Swarm-only ones are acted on by `--target swarm`. */
+export function unsupportedKeys(target: Target): readonly KeyPattern[] {
+  return target === 'swarm' ? UNSUPPORTED_KEYS : LOCAL_UNSUPPORTED;
+}
 
 /** Every concrete path in `data` that one of `patterns` matches, pattern by pattern, each in document order. */
 export function findKeys(data: unknown, patterns: readonly KeyPattern[]): PathSegment[][] {

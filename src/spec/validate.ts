@@ -10,8 +10,8 @@ import {
 } from './schema.js';
 import { validate as generatedValidate } from './schema-validator.generated.js';
 import { suggest } from './suggest.js';
-import type { PathSegment, SpecWarning } from './types.js';
-import { findKeys, UNSUPPORTED_KEYS } from './unsupported.js';
+import type { PathSegment, SpecWarning, Target } from './types.js';
+import { findKeys, unsupportedKeys } from './unsupported.js';
 
 /**
  * The schema compiled ahead of time by scripts/generate-schema-validator.ts (ajv standalone code): compiling
@@ -19,8 +19,14 @@ import { findKeys, UNSUPPORTED_KEYS } from './unsupported.js';
  */
 const validator = generatedValidate as unknown as ValidateFunction;
 
-/** Validates the merged document against tsstack's JSON Schema of the Compose format (ajv). */
-export function validateSchema(raw: RawProject): { problems: SpecProblem[]; warnings: SpecWarning[] } {
+/**
+ * Validates the merged document against tsstack's JSON Schema of the Compose format (ajv); the warnings
+ * name keys the `target` does not act on.
+ */
+export function validateSchema(
+  raw: RawProject,
+  target: Target = 'local',
+): { problems: SpecProblem[]; warnings: SpecWarning[] } {
   const problems: SpecProblem[] = [];
   if (!validator(raw.data)) {
     const seen = new Set<string>();
@@ -33,7 +39,7 @@ export function validateSchema(raw: RawProject): { problems: SpecProblem[]; warn
     }
   }
   problems.sort(byLocation(raw.files));
-  return { problems, warnings: collectWarnings(raw) };
+  return { problems, warnings: collectWarnings(raw, target) };
 }
 
 /** What ajv's `verbose` option would add, looked up here so the generated code stays small. */
@@ -260,7 +266,7 @@ function byLocation(files: readonly string[]): (a: SpecProblem, b: SpecProblem) 
   };
 }
 
-function collectWarnings(raw: RawProject): SpecWarning[] {
+function collectWarnings(raw: RawProject, target: Target): SpecWarning[] {
   const warnings: SpecWarning[] = [];
   const data = raw.data;
   if (Object.hasOwn(data, 'version')) {
@@ -283,7 +289,7 @@ function collectWarnings(raw: RawProject): SpecWarning[] {
       message: 'deprecated: write `name:` beside `external: true` instead',
     });
   }
-  for (const path of findKeys(data, UNSUPPORTED_KEYS)) {
+  for (const path of findKeys(data, unsupportedKeys(target))) {
     warnings.push({
       location: raw.locateKey(path),
       path: formatPath(path),

@@ -12,6 +12,7 @@ import type {
   SwarmUpdateConfig,
 } from '../runtime/types.js';
 import type { FileReference, SecretSpec, ServiceSpec, Stack, UpdateConfig } from '../spec/types.js';
+import { checkHostPorts, checkSwarmNames } from './limits.js';
 import { checkService, checkTopLevel, type SwarmProblem } from './unsupported.js';
 
 /** Docker's own stack label, so `docker stack ps <project>` shows tsstack's stacks too. */
@@ -260,6 +261,8 @@ export function desiredSwarm(stack: Stack, opts: DesiredOptions): SwarmDesired {
   const errors: SwarmProblem[] = [];
   const warnings: SwarmProblem[] = [];
   checkTopLevel(stack, errors);
+  checkSwarmNames(stack, errors);
+  checkHostPorts(stack, warnings);
   const objects = [
     ...Object.entries(stack.secrets).map(([k, v]) => fileObject(stack, k, 'secret', v, opts, errors)),
     ...Object.entries(stack.configs).map(([k, v]) => fileObject(stack, k, 'config', v, opts, errors)),

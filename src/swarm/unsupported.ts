@@ -2,6 +2,7 @@
  * Spec keys --target swarm cannot express (errors naming the key, never a silent drop) and keys Swarm
  * ignores harmlessly (warnings). Pure.
  */
+import { originOf } from '../spec/normalize/origin.js';
 import type { PathSegment, ServiceSpec, Stack } from '../spec/types.js';
 
 export interface SwarmProblem {
@@ -67,7 +68,17 @@ export function checkService(s: ServiceSpec, errors: SwarmProblem[], warnings: S
   for (const [key, reason] of Object.entries(IGNORED))
     if (isSet(s[key as keyof ServiceSpec])) warnings.push({ path: at(key), message: reason });
   for (const key of Object.keys(s.extensions)) warnings.push({ path: at(key), message: 'ignored on Swarm' });
-  s.ports.forEach((p, i) => {
+  s.ports.forEach((p, index) => {
+    // Short syntax can expand one entry into several: point at the entry as written.
+    const i = originOf(p) ?? index;
+    // Found by trying: the engine refuses such a service with "port published with ingress mode can't be
+    // used with dnsrr mode" (a published port or not), after the stack's networks were made.
+    if (s.deploy?.endpoint_mode === 'dnsrr' && (p.mode ?? 'ingress') === 'ingress')
+      errors.push({
+        path: at('ports', i),
+        message:
+          'Swarm serves an ingress-mode port through a virtual IP, which endpoint_mode: dnsrr does not have; publish it with mode: host or use endpoint_mode: vip',
+      });
     if (p.host_ip !== undefined)
       errors.push({
         path: at('ports', i, 'host_ip'),

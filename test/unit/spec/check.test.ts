@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { checkStack } from '../../../src/spec/check.js';
 import { normalizeProject } from '../../../src/spec/normalize/index.js';
 import type { RawProject } from '../../../src/spec/raw.js';
+import type { Target } from '../../../src/spec/types.js';
 import { formatted } from './helpers/normalize.js';
 import { rawFromYaml } from './helpers/raw-from-yaml.js';
 
 /** Normalizes then checks; normalization must be clean so only check problems are seen. */
-function check(text: string, extra: Partial<RawProject> = {}): string[] {
+function check(text: string, extra: Partial<RawProject> = {}, target: Target = 'local'): string[] {
   const raw = rawFromYaml(text, 'stack.yml', extra);
   const { stack, problems } = normalizeProject(raw);
   expect(formatted(problems)).toEqual([]);
-  return formatted(checkStack(stack, raw));
+  return formatted(checkStack(stack, raw, { target }));
 }
+
+const checkSwarm = (text: string): string[] => check(text, {}, 'swarm');
 
 describe('references to services', () => {
   it('names that are also Object.prototype members are references like any other', () => {
@@ -225,6 +228,113 @@ describe('host port clashes', () => {
   it('the same port twice in one service', () => {
     expect(check(`services:\n  a:\n    image: x\n    ports: ["80:80", "80:81"]\n`)).toEqual([
       'stack.yml:4:22 services.a.ports[1]: host port 80/tcp is already published by another port of this service',
+    ]);
+  });
+});
+
+describe('host ports on the swarm target (swarmkit rules, docs/swarm.md)', () => {
+  // Issue 14 item 2: the routing mesh serves a fixed ingress port for any number of replicas.
+  const replicated = `services:
+  web:
+    image: tsstack-test/busybox:latest
+    command: sh -c 'echo hi > /tmp/i.html && exec httpd -f -p 8080 -h /tmp'
+    ports: ["18483:8080"]
+    deploy: { replicas: 2 }
+`;
+
+  it('a fixed port with 2 replicas: refused on one engine, accepted for Swarm', () => {
+    expect(check(replicated)).toEqual([
+      'stack.yml:5:13 services.web.ports[0]: host port 18483/tcp is fixed but the service has 2 replicas; publish a range or leave the host port out',
+    ]);
+    expect(checkSwarm(replicated)).toEqual([]);
+  });
+
+  it('host mode with replicas and a short range are left to the swarm layer', () => {
+    expect(
+      checkSwarm(`services:
+  a:
+    image: x
+    scale: 3
+    ports:
+      - { target: 80, published: 8080, mode: host }
+      - "9000-9001:90"
+`),
+    ).toEqual([]);
+  });
+
+  it('one service cannot publish a port twice, in any mode', () => {
+    expect(
+      checkSwarm(`services:
+  a:
+    image: x
+    ports:
+      - { target: 80, published: 8080, mode: host }
+      - { target: 81, published: 8080, mode: host }
+      - { target: 82, published: 8080 }
+      - { target: 82, published: 8080, protocol: udp }
+`),
+    ).toEqual([
+      'stack.yml:6:9 services.a.ports[1]: host port 8080/tcp is already published by another port of this service',
+      'stack.yml:7:9 services.a.ports[2]: host port 8080/tcp is already published by another port of this service',
+    ]);
+  });
+
+  it('an ingress port is taken for every other service; host-mode ports of two services coexist', () => {
+    const mesh =
+      ' (on Swarm a port published in ingress mode is taken on every node, so no other service can publish it)';
+    expect(
+      checkSwarm(`services:
+  a:
+    image: x
+    ports: ["8080:80", { target: 80, published: 9090, mode: host }, "7070:70"]
+  b:
+    image: x
+    ports:
+      - { target: 80, published: 8080, mode: host }
+      - { target: 80, published: 9090, mode: host }
+      - "127.0.0.1:7070:70"
+  c:
+    image: x
+    ports: ["9090:90", "8080:80/udp"]
+`),
+    ).toEqual([
+      `stack.yml:8:9 services.b.ports[0]: host port 8080/tcp is already published by service "a"${mesh}`,
+      // host_ip does not separate them: Swarm binds every address (the swarm layer refuses host_ip).
+      `stack.yml:10:9 services.b.ports[2]: host port 7070/tcp is already published by service "a"${mesh}`,
+      `stack.yml:13:13 services.c.ports[0]: host port 9090/tcp is already published by service "a"${mesh}`,
+    ]);
+  });
+
+  it('container_name is left to the swarm layer, which refuses it whatever the replicas', () => {
+    expect(
+      checkSwarm(`services:
+  a:
+    image: x
+    container_name: app
+    deploy: { replicas: 2 }
+  b:
+    image: x
+    container_name: app
+`),
+    ).toEqual([]);
+  });
+
+  it('references, cycles and names are checked for both targets', () => {
+    expect(
+      checkSwarm(`services:
+  a:
+    image: x
+    depends_on: [b, nope]
+  b:
+    image: x
+    depends_on: [a]
+  "c!":
+    image: x
+`),
+    ).toEqual([
+      'stack.yml:4:21 services.a.depends_on[1]: depends on "nope" is not a service in this stack',
+      'stack.yml:4:18 services.a.depends_on[0]: dependency cycle: a → b → a',
+      'stack.yml:8:3 services.c!: service name "c!" is invalid: use letters, digits, "_", "." and "-", starting with a letter or digit',
     ]);
   });
 });

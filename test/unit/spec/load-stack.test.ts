@@ -129,3 +129,34 @@ describe('loadStack', () => {
     expect(err.message).toMatch(/no stack file found/);
   });
 });
+
+describe('loadStack with a target', () => {
+  // Issue 14 item 2: valid for `docker stack deploy`, refused for one engine.
+  const replicated = [
+    'services:',
+    '  web:',
+    '    image: tsstack-test/busybox:latest',
+    '    ports: ["18483:8080"]',
+    '    deploy:',
+    '      replicas: 2',
+    '      placement: { constraints: ["node.role == manager"] }',
+  ].join('\n');
+
+  it('checks a fixed port of a replicated service for the local engine only', async () => {
+    const dir = project({ 'compose.yaml': replicated }, 'mesh');
+    const err = await specError(loadStack(opts(dir)));
+    expect(err.problems.map((p) => p.message)).toEqual([
+      'host port 18483/tcp is fixed but the service has 2 replicas; publish a range or leave the host port out',
+    ]);
+    const { stack } = await loadStack(opts(dir, { target: 'swarm' }));
+    expect(stack.services.web?.replicas).toBe(2);
+  });
+
+  it('warns about Swarm-only keys for the local engine only', async () => {
+    const dir = project({ 'compose.yaml': replicated.replace('replicas: 2', 'replicas: 1') }, 'keys');
+    expect((await loadStack(opts(dir))).warnings.map((w) => w.path)).toEqual([
+      'services.web.deploy.placement',
+    ]);
+    expect((await loadStack(opts(dir, { target: 'swarm' }))).warnings).toEqual([]);
+  });
+});

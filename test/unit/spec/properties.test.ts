@@ -288,7 +288,7 @@ describe('normalize, in memory', () => {
         const raw = rawFromYaml(stringify(doc, { aliasDuplicateObjects: false }), 'stack.yml');
         const { stack, problems } = normalizeProject(raw);
         expectLocated(problems);
-        expectLocated(checkStack(stack, raw));
+        for (const target of ['local', 'swarm'] as const) expectLocated(checkStack(stack, raw, { target }));
         expect(typeof printStack(stack, 'yaml')).toBe('string');
       }),
       { numRuns: 250 },
