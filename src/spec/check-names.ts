@@ -1,5 +1,5 @@
 import type { RawProject } from './raw.js';
-import type { Report } from './check.js';
+import type { Report } from './types.js';
 import type { PathSegment, Stack } from './types.js';
 
 // Docker's own rule for container, network and volume names; Compose uses it for service names too.

@@ -2,7 +2,7 @@
  * Host ports that cannot all be published, by the rules of the engine the stack goes to (docs/swarm.md
  * lists the Swarm ones and how they were found). Pure.
  */
-import type { Report } from './check.js';
+import type { Report } from './types.js';
 import { originOf } from './normalize/origin.js';
 import type { PathSegment, PortSpec, Stack, Target } from './types.js';
 

@@ -3,7 +3,7 @@ import { originOf } from './normalize/origin.js';
 import { serviceDependencies } from './normalize/profiles.js';
 import type { RawProject } from './raw.js';
 import { suggest } from './suggest.js';
-import type { PathSegment, ServiceSpec, SourceLocation, Stack, Target } from './types.js';
+import type { PathSegment, Report, ServiceSpec, Stack, Target } from './types.js';
 import { checkNames } from './check-names.js';
 import { checkPortClashes } from './check-ports.js';
 
@@ -49,9 +49,6 @@ function checkContainerName(svc: ServiceSpec, taken: Map<string, string>, report
       `container_name "${svc.container_name}" cannot be used with ${svc.replicas} replicas (container names are unique)`,
     );
 }
-
-/** Records a problem at `path`, located at the value there, at its key, or at an explicit location. */
-export type Report = (path: PathSegment[], message: string, at?: 'key' | 'value' | SourceLocation) => void;
 
 function checkReferences(
   svc: ServiceSpec,

@@ -8,25 +8,10 @@ import { resolveProjectName } from './project-name.js';
 import type { RawProject } from './raw.js';
 import type { Stack, SpecWarning, Target } from './types.js';
 import { validateSchema } from './validate.js';
+import type { LoadOptions } from './options.js';
 import { compareText } from '../core/compare.js';
 
-/** What the CLI passes in: global options plus the process environment. */
-export interface LoadOptions {
-  /** `-f` values in order; '-' reads stdin. Empty means discovery from `cwd` upward. */
-  files: string[];
-  cwd: string;
-  projectName?: string;
-  projectDirectory?: string;
-  envFiles: string[];
-  profiles: string[];
-  env: Record<string, string | undefined>;
-  /** Reads all of stdin (for `-f -`). */
-  readStdin?: () => Promise<string>;
-  /** When true and no file is found, return an empty stack instead of failing (for `ps -p x`, `down -p x`). */
-  allowMissing?: boolean;
-  /** Where the stack will run (default `local`): decides the checks that hold on one engine only. */
-  target?: Target;
-}
+export type { LoadOptions } from './options.js';
 
 export interface LoadedStack {
   stack: Stack;

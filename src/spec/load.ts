@@ -4,7 +4,7 @@ import { discoverStackFiles, STACK_FILE_NAMES } from './discover.js';
 import type { SpecProblem } from './errors.js';
 import { resolveExtends, type LoadedFile } from './extends.js';
 import { applyIncludes, type IncludeRequest } from './include.js';
-import type { LoadOptions } from './index.js';
+import type { LoadOptions } from './options.js';
 import { interpolateString, interpolateTree, lookupIn } from './interpolate.js';
 import { lmap, locateIn, locateKeyIn, toPlain, type LMap } from './locate.js';
 import { mergeDocuments } from './merge.js';

@@ -14,6 +14,9 @@ export interface SourceLocation {
 /** A step in a path into the document: a mapping key or a sequence index. */
 export type PathSegment = string | number;
 
+/** Records a problem at `path`, located at the value there, at its key, or at an explicit location. */
+export type Report = (path: PathSegment[], message: string, at?: 'key' | 'value' | SourceLocation) => void;
+
 export interface Stack {
   /** Project name, normalized as Compose does (lowercase, [a-z0-9_-], starts with a letter or digit). */
   name: string;
