@@ -6,7 +6,10 @@ import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
 import DockerClient from './dockerode.js';
 import { EngineError } from '../errors.js';
-import { buildImage, pullImage } from './docker-images.js';
+import { buildImageClassic, pullImage, pushImage } from './docker-images.js';
+import { buildWithBuildx } from './buildx.js';
+import { checkBuildRequest, chooseBuilder, explainClassicFailure, type BuilderChoice } from './builder.js';
+import { RegistryAuth } from './registry-auth.js';
 import { engineCall, engineLookup, statusOf, toEngineError, untyped } from './docker-errors.js';
 import { modemOptions, unreachableMessage, type EngineEndpoint } from './docker-endpoint.js';
 import {
@@ -110,12 +113,18 @@ function connectCause(err: unknown): string {
 }
 
 export class DockerRuntime implements Runtime {
+  private readonly auth: RegistryAuth;
+  private builder: Promise<BuilderChoice> | undefined;
+
   private constructor(
     private readonly docker: Docker,
     readonly endpoint: string,
     readonly apiVersion: string,
     private version: VersionAnswer | Promise<VersionAnswer> | undefined,
-  ) {}
+    private readonly env: Record<string, string | undefined>,
+  ) {
+    this.auth = new RegistryAuth(env);
+  }
 
   /**
    * Connects and negotiates the API version from one GET /_ping (its Api-Version header); throws
@@ -146,7 +155,7 @@ export class DockerRuntime implements Runtime {
     const api = negotiateApiVersion(pinged ?? version?.ApiVersion);
     // Pin the version in the URL path so no later call negotiates again.
     (docker.modem as unknown as { version?: string }).version = `v${api}`;
-    return new DockerRuntime(docker, ep.url, api, version);
+    return new DockerRuntime(docker, ep.url, api, version, env);
   }
 
   /** The engine's /version answer, asked once when first wanted. */
@@ -344,16 +353,41 @@ export class DockerRuntime implements Runtime {
     return i ? imageFromInspect(i) : undefined;
   }
 
-  buildImage(
+  /** BuildKit (buildx) or the classic builder, by the rule in builder.ts; chosen once per runtime. */
+  builderChoice(): Promise<BuilderChoice> {
+    this.builder ??= this.versionAnswer().then((v) => chooseBuilder(this.env, flavorOf(v)));
+    return this.builder;
+  }
+
+  async buildImage(
     req: BuildRequest,
     onProgress?: (p: ProgressEvent) => void,
     signal?: AbortSignal,
   ): Promise<string> {
-    return buildImage(this.docker, req, onProgress, signal);
+    const choice = await this.builderChoice();
+    checkBuildRequest(req, choice);
+    if (choice.kind === 'buildkit')
+      return buildWithBuildx(
+        choice.buildx,
+        { ...this.env, DOCKER_HOST: this.endpoint },
+        req,
+        onProgress,
+        signal,
+      );
+    try {
+      return await buildImageClassic(this.docker, req, onProgress, signal);
+    } catch (err) {
+      if (err instanceof EngineError) throw new EngineError(explainClassicFailure(err.message, choice));
+      throw err;
+    }
   }
 
-  pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
-    return pullImage(this.docker, ref, onProgress, signal);
+  async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return pullImage(this.docker, ref, await this.auth.forImage(ref), onProgress, signal);
+  }
+
+  async pushImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return pushImage(this.docker, ref, await this.auth.forImage(ref), onProgress, signal);
   }
 
   async removeImage(ref: string, force = false): Promise<void> {

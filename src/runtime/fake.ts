@@ -59,6 +59,7 @@ export const MUTATING_METHODS = new Set([
   'removeVolume',
   'buildImage',
   'pullImage',
+  'pushImage',
   'removeImage',
 ]);
 
@@ -432,6 +433,17 @@ export class FakeRuntime implements Runtime {
     onProgress?.({ message: `Pulling ${ref}` });
     this.untag(ref);
     this.addImage(ref, id);
+    // As the Docker runtime stamps it after a pull.
+    (this.images.get(id) as ImageSummary).lastTagTime = new Date(this.clock).toISOString();
+  }
+
+  /** Pushing puts the image into the fake registry, so a later pull finds it. */
+  async pushImage(ref: string, onProgress?: (p: ProgressEvent) => void): Promise<void> {
+    this.record('pushImage', [ref]);
+    const i = this.findImage(ref);
+    if (!i) throw new EngineError(`An image does not exist locally with the tag: ${ref}`, 404);
+    onProgress?.({ message: `Pushing ${ref}` });
+    this.registry.set(normalizeRef(ref), i.id);
   }
 
   async removeImage(ref: string): Promise<void> {

@@ -18,6 +18,7 @@ import { chooseLiveUi } from '../../ui/terminal.js';
 
 interface UpOptions {
   detach?: boolean;
+  pull?: string;
   build?: boolean;
   noBuild?: boolean;
   forceRecreate?: boolean;
@@ -46,6 +47,7 @@ export function registerUp(program: Command): void {
     .option('-d, --detach', 'run in the background')
     .option('--build', 'build images before starting')
     .option('--no-build', 'do not build missing images')
+    .option('--pull <policy>', 'pull images: always, missing, never or build (overrides pull_policy)')
     .option('--force-recreate', 'recreate containers even if unchanged')
     .option('--no-recreate', 'do not recreate existing containers')
     .option('--remove-orphans', 'remove containers of services not in the stack')
@@ -87,6 +89,7 @@ export function registerUp(program: Command): void {
       if (!live.ui && !opts.detach && !opts.dryRun && !opts.wait && opts.start !== false)
         tuneHeapForSupervisor(process.env);
       const build = raw.build === true ? 'always' : raw.build === false ? 'never' : undefined;
+      const pull = parseUpPull(opts.pull);
       const timeout = parseTimeout(opts.timeout);
       const logFormat = parseLogFormat(opts.logFormat);
       const since = Math.floor(Date.now() / 1000);
@@ -99,6 +102,7 @@ export function registerUp(program: Command): void {
       const common = {
         services: selected,
         build: build as 'always' | 'never' | undefined,
+        pull,
         forceRecreate: opts.forceRecreate,
         noRecreate: raw.recreate === false,
         removeOrphans: opts.removeOrphans,
@@ -201,6 +205,13 @@ async function untilSignal(fn: (signal: AbortSignal) => Promise<void>): Promise<
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+/** `up --pull`: the policies Compose's `up --pull` takes. */
+function parseUpPull(value: string | undefined): 'always' | 'missing' | 'never' | 'build' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'always' || value === 'missing' || value === 'never' || value === 'build') return value;
+  throw new UsageError(`--pull must be always, missing, never or build, not "${value}"`);
 }
 
 function parseLogFormat(value: string | undefined): LogFormat {

@@ -171,7 +171,8 @@ function replicaCount(
   return n;
 }
 
-function normalizeUlimits(
+/** `ulimits`: a number (soft = hard) or `{soft, hard}` per name. */
+export function normalizeUlimits(
   ctx: NormalizeContext,
   value: unknown,
   path: PathSegment[],
