@@ -122,6 +122,11 @@ export class BuildxProgress {
     return line.trim() ? [{ id: vertex, message: `  ${line}` }] : [];
   }
 
+  /** The name of the step that failed (`[stage 3/4] RUN make`), if BuildKit said which. */
+  failedStep(): string | undefined {
+    return this.failedVertex ? this.names.get(this.failedVertex) : undefined;
+  }
+
   /**
    * What went wrong, in BuildKit's words: the `ERROR:` line first, then the Dockerfile line and its code
    * frame that buildx printed, then the failed step's last output lines.

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { EngineError } from '../errors.js';
 import { BuildxProgress } from './buildx-progress.js';
 import { LineSplitter } from './demux.js';
@@ -106,6 +106,25 @@ export function explainFailure(words: string, dockerfile: string | undefined): s
   return words;
 }
 
+/**
+ * Older BuildKit (Docker 20.10's) names the failed step but not its Dockerfile line: find the line that
+ * holds the step's instruction, to quote it as newer BuildKit does (`Dockerfile:3` and the line).
+ */
+export function locateStep(
+  step: string | undefined,
+  dockerfile: string | undefined,
+  name: string,
+): string | undefined {
+  if (!step || !dockerfile) return undefined;
+  const instruction = step.replace(/^\[[^\]]*\]\s*/, '').trim();
+  if (!instruction) return undefined;
+  const lines = dockerfile.split(/\r?\n/);
+  const i = lines.findIndex(
+    (l) => l.trim() === instruction || (instruction.length > 8 && l.trim().startsWith(instruction)),
+  );
+  return i < 0 ? undefined : `${name}:${i + 1}\n >>> ${lines[i]?.trim()}`;
+}
+
 function dockerfileText(req: BuildRequest): string | undefined {
   if (req.dockerfileInline !== undefined) return req.dockerfileInline;
   try {
@@ -155,7 +174,16 @@ export async function buildWithBuildx(
       child.stdin.end(req.dockerfileInline ?? '');
     });
     if (signal?.aborted) throw new EngineError('cancelled');
-    if (code !== 0) throw new EngineError(explainFailure(progress.failure(), dockerfileText(req)));
+    if (code !== 0) {
+      const text = dockerfileText(req);
+      let words = progress.failure();
+      // Newer BuildKit prints `Dockerfile:3` and a code frame itself.
+      if (!/^\S+:\d+$/m.test(words)) {
+        const where = locateStep(progress.failedStep(), text, basename(req.dockerfile ?? 'Dockerfile'));
+        if (where) words = `${words}\n${where}`;
+      }
+      throw new EngineError(explainFailure(words, text));
+    }
     const id = (await readFile(iidfile, 'utf8').catch(() => '')).trim();
     if (!id) throw new EngineError('buildx finished without writing the image ID');
     return id;

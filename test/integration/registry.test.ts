@@ -118,7 +118,7 @@ describe('a private registry with credentials', () => {
     const config = await reg.writeConfig('helper', { credHelpers: { [reg.address]: 'tsstacktest' } });
     const env = {
       DOCKER_CONFIG: config,
-      PATH: `${join(ROOT, 'test/fixtures/registry/bin')}:${process.env.PATH ?? ''}`,
+      PATH: `${join(ROOT, 'test/integration/fixtures/credential-helpers')}:${process.env.PATH ?? ''}`,
       TSSTACK_TEST_HELPER_FILE: answer,
       TSSTACK_TEST_HELPER_LOG: helperLog,
     };
