@@ -1,13 +1,13 @@
 /**
  * Images, before anything is created: a local image is used when present; `build:` services are built
- * (named `<project>-<service>` without `image:`); `pull_policy` decides pulls (pull-policy.ts). Builds
- * and pulls run in parallel under the same bound as the engine calls of `up`; a build that uses another
- * service's image as a named context waits for that build. Every image that cannot be had is reported
+ * (named `<project>-<service>` without `image:`); `pull_policy` decides pulls (pull-policy.ts). Pulls
+ * run in parallel under the same bound as the engine calls of `up`; builds go to BuildKit together, and
+ * a build that uses another service's image as a named context after that build. Every image that cannot be had is reported
  * together in one error naming the service and the image.
  */
 import { EngineError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
-import type { ImageSummary, ProgressEvent, Runtime } from '../runtime/types.js';
+import type { BuildRequest, ImageSummary, ProgressEvent, Runtime } from '../runtime/types.js';
 import type { PullPolicy, ServiceSpec, Stack } from '../spec/types.js';
 import { defaultConcurrency } from './apply.js';
 import { buildDependencies, buildRequestFor } from './build-request.js';
@@ -106,51 +106,70 @@ export async function pushRef(
 }
 
 /**
- * Builds the named services (those with `build:`) in parallel under `concurrency`, each after the builds
- * whose images it uses as named contexts; returns service → image ID and the failures, by service.
+ * Builds the named services (those with `build:`): every build whose named-context images are ready goes
+ * to the runtime in one batch (one BuildKit session: BuildKit schedules their steps together, as Compose
+ * v2's builds do), then the builds that use those images. Services sharing an image reference are built
+ * once. Returns service → image ID and the failures, by service.
  */
 export async function buildServices(
   runtime: Runtime,
   stack: Stack,
   specs: ServiceSpec[],
-  opts: ImageOptions & { run?: <T>(task: () => Promise<T>) => Promise<T> },
+  opts: Pick<ImageOptions, 'bus' | 'signal'>,
 ): Promise<{ ids: Record<string, string>; failures: Record<string, string> }> {
-  const run = opts.run ?? limiter(opts.concurrency ?? defaultConcurrency());
   const ids: Record<string, string> = {};
   const failures: Record<string, string> = {};
-  const byRef = new Map<string, Promise<string>>();
-  const byService = new Map<string, Promise<string>>();
-  const start = (s: ServiceSpec, chain: string[]): Promise<string> => {
-    const known = byService.get(s.name);
-    if (known) return known;
-    const ref = serviceImage(stack, s);
-    let p = byRef.get(ref);
-    if (!p) {
-      const deps = buildDependencies(s)
-        .map((n) => specs.find((x) => x.name === n))
-        .filter((d): d is ServiceSpec => !!d);
-      const cycle = deps.find((d) => chain.includes(d.name));
-      p = cycle
-        ? Promise.reject(
-            new EngineError(`build contexts form a cycle: ${[...chain, s.name, cycle.name].join(' → ')}`),
-          )
-        : Promise.all(deps.map((d) => start(d, [...chain, s.name]))).then(() =>
-            run(() => buildService(runtime, stack, s, opts)),
-          );
-      byRef.set(ref, p);
+  const owners = new Map<string, ServiceSpec>();
+  const sameAs = new Map<string, string>();
+  for (const s of specs) {
+    const owner = owners.get(serviceImage(stack, s));
+    if (owner) sameAs.set(s.name, owner.name);
+    else owners.set(serviceImage(stack, s), s);
+  }
+  const building = new Set([...owners.values()].map((s) => s.name));
+  const depsOf = (s: ServiceSpec) => buildDependencies(s).filter((n) => building.has(n));
+  let pending = [...owners.values()];
+  while (pending.length > 0) {
+    const ready = pending.filter((s) => depsOf(s).every((d) => d in ids || d in failures));
+    if (ready.length === 0) {
+      for (const s of pending)
+        failures[s.name] = `build contexts form a cycle: ${pending.map((p) => p.name).join(', ')}`;
+      break;
     }
-    byService.set(s.name, p);
-    return p;
-  };
-  await Promise.all(
-    specs.map(async (s) => {
+    pending = pending.filter((s) => !ready.includes(s));
+    const runnable: { s: ServiceSpec; req: BuildRequest }[] = [];
+    for (const s of ready) {
+      const failedDep = depsOf(s).find((d) => d in failures);
+      if (failedDep) {
+        failures[s.name] = `not built: the build of service ${failedDep}, whose image it uses, failed`;
+        continue;
+      }
       try {
-        ids[s.name] = await start(s, []);
+        runnable.push({ s, req: buildRequestFor(stack, s) });
       } catch (err) {
         failures[s.name] = err instanceof Error ? err.message : String(err);
       }
-    }),
-  );
+    }
+    const reports = runnable.map(({ s, req }) =>
+      imageReport(opts.bus, s.name, 'build', req.tags[0] ?? s.name),
+    );
+    const outcomes = await runtime.buildImages(
+      runnable.map((r) => r.req),
+      (i, p) => reports[i]?.progress(p),
+      opts.signal,
+    );
+    outcomes.forEach((o, i) => {
+      const name = (runnable[i] as { s: ServiceSpec }).s.name;
+      if ('id' in o) {
+        ids[name] = o.id;
+        reports[i]?.done();
+      } else failures[name] = o.error;
+    });
+  }
+  for (const [name, owner] of sameAs) {
+    if (owner in ids) ids[name] = ids[owner] as string;
+    else if (owner in failures) failures[name] = failures[owner] as string;
+  }
   return { ids, failures };
 }
 
@@ -207,7 +226,7 @@ export async function ensureImages(
   // A service that can build its image builds it when the pull its policy asked for fails (as in Compose).
   const fallback: ServiceSpec[] = [];
   await Promise.all([
-    buildServices(runtime, stack, toBuild, { ...opts, run }).then(collectBuilds),
+    buildServices(runtime, stack, toBuild, opts).then(collectBuilds),
     ...specs.map(async (s) => {
       const ref = serviceImage(stack, s);
       const decision = decisions.get(s.name);
@@ -244,7 +263,7 @@ export async function ensureImages(
       }
     }),
   ]);
-  if (fallback.length > 0) collectBuilds(await buildServices(runtime, stack, fallback, { ...opts, run }));
+  if (fallback.length > 0) collectBuilds(await buildServices(runtime, stack, fallback, opts));
   if (errors.length > 0)
     throw new EngineError(`${errors.sort().join('\n')}\nno container, network or volume was created`);
   return Object.fromEntries(Object.entries(ids).filter(([n]) => services.includes(n)));

@@ -42,8 +42,19 @@ function isInternal(name: string): boolean {
   return name.startsWith('[internal]') || name.startsWith('[auth]') || name === 'exporting to image';
 }
 
+/** A progress event and, in a bake, the target it belongs to. */
+export type TargetedProgress = ProgressEvent & { target?: string };
+
+/** `[t0 base 2/3] RUN x` → target `t0`, name `[base 2/3] RUN x`; `[t0] exporting` → `exporting`. */
+export function splitTarget(name: string): { target?: string; name: string } {
+  const m = name.match(/^\[([A-Za-z0-9_-]+)(?: ([^\]]*))?\]\s*(.*)$/);
+  if (!m) return { name };
+  return { target: m[1], name: m[2] ? `[${m[2]}] ${m[3]}` : (m[3] ?? '') };
+}
+
 export class BuildxProgress {
   private json: string[] | undefined;
+  private readonly targets = new Map<string, string>();
   private readonly text: string[] = [];
   private readonly names = new Map<string, string>();
   private readonly reported = new Map<string, 'started' | 'done'>();
@@ -51,8 +62,11 @@ export class BuildxProgress {
   private readonly partial = new Map<string, string>();
   private failedVertex: string | undefined;
 
+  /** `multi`: a bake of several targets, whose step names start with the target. */
+  constructor(private readonly multi = false) {}
+
   /** Feeds one line of buildx's stderr; returns the events it gives. */
-  line(line: string): ProgressEvent[] {
+  line(line: string): TargetedProgress[] {
     if (this.json) {
       this.json.push(line);
       if (line !== '}') return [];
@@ -73,10 +87,16 @@ export class BuildxProgress {
     return [];
   }
 
-  private status(s: SolveStatus): ProgressEvent[] {
-    const out: ProgressEvent[] = [];
-    for (const v of s.vertexes ?? []) {
-      if (!v.digest || !v.name) continue;
+  private status(s: SolveStatus): TargetedProgress[] {
+    const out: TargetedProgress[] = [];
+    for (const raw of s.vertexes ?? []) {
+      if (!raw.digest || !raw.name) continue;
+      const v = { ...raw, digest: raw.digest, name: raw.name };
+      if (this.multi) {
+        const split = splitTarget(raw.name);
+        v.name = split.name;
+        if (split.target) this.targets.set(raw.digest, split.target);
+      }
       this.names.set(v.digest, v.name);
       const seen = this.reported.get(v.digest);
       const internal = isInternal(v.name);
@@ -111,6 +131,7 @@ export class BuildxProgress {
       this.partial.set(log.vertex, lines.pop() ?? '');
       for (const l of lines) out.push(...this.logLine(log.vertex, l));
     }
+    if (this.multi) for (const e of out) if (e.id) e.target = this.targets.get(e.id);
     return out;
   }
 
@@ -120,6 +141,11 @@ export class BuildxProgress {
     if (kept.length > KEEP_LOG_LINES) kept.shift();
     this.logs.set(vertex, kept);
     return line.trim() ? [{ id: vertex, message: `  ${line}` }] : [];
+  }
+
+  /** In a bake: the target whose step failed. */
+  failedTarget(): string | undefined {
+    return this.failedVertex ? this.targets.get(this.failedVertex) : undefined;
   }
 
   /** The name of the step that failed (`[stage 3/4] RUN make`), if BuildKit said which. */

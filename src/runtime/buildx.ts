@@ -125,7 +125,8 @@ export function locateStep(
   return i < 0 ? undefined : `${name}:${i + 1}\n >>> ${lines[i]?.trim()}`;
 }
 
-function dockerfileText(req: BuildRequest): string | undefined {
+/** The Dockerfile's text, for diagnostics; undefined when it cannot be read. */
+export function dockerfileText(req: BuildRequest): string | undefined {
   if (req.dockerfileInline !== undefined) return req.dockerfileInline;
   try {
     return readFileSync(resolve(req.context, req.dockerfile ?? 'Dockerfile'), 'utf8');

@@ -8,6 +8,7 @@ import DockerClient from './dockerode.js';
 import { EngineError } from '../errors.js';
 import { buildImageClassic, pullImage, pushImage } from './docker-images.js';
 import { buildWithBuildx } from './buildx.js';
+import { bakeable, bakeWithBuildx } from './buildx-bake.js';
 import { checkBuildRequest, chooseBuilder, explainClassicFailure, type BuilderChoice } from './builder.js';
 import { RegistryAuth } from './registry-auth.js';
 import { engineCall, engineLookup, statusOf, toEngineError, untyped } from './docker-errors.js';
@@ -30,6 +31,7 @@ import {
 } from './docker-mapping.js';
 import { containerLogs, engineEvents, execInContainer, containerStats } from './docker-streams.js';
 import type {
+  BuildOutcome,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -380,6 +382,58 @@ export class DockerRuntime implements Runtime {
       if (err instanceof EngineError) throw new EngineError(explainClassicFailure(err.message, choice));
       throw err;
     }
+  }
+
+  async buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<BuildOutcome[]> {
+    const choice = await this.builderChoice();
+    const out: BuildOutcome[] = reqs.map(() => ({ error: 'not built' }));
+    const words = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    // One bake for what it can express and the builder accepts; each of the rest alone (a refusal then
+    // fails only its own request).
+    const accepted = (req: BuildRequest) => {
+      try {
+        checkBuildRequest(req, choice);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const baked = reqs.flatMap((req, i) =>
+      choice.kind === 'buildkit' && bakeable(req) && accepted(req) ? [i] : [],
+    );
+    const single = reqs.flatMap((_, i) => (baked.length > 1 && baked.includes(i) ? [] : [i]));
+    const bake = async () => {
+      if (choice.kind !== 'buildkit' || baked.length < 2) return;
+      const env = { ...this.env, DOCKER_HOST: this.endpoint };
+      const batch = baked.map((i) => reqs[i] as BuildRequest);
+      try {
+        const results = await bakeWithBuildx(
+          choice.buildx,
+          env,
+          batch,
+          (j, p) => onProgress?.(baked[j] as number, p),
+          signal,
+        );
+        results.forEach((r, j) => (out[baked[j] as number] = r));
+      } catch (err) {
+        for (const i of baked) out[i] = { error: words(err) };
+      }
+    };
+    await Promise.all([
+      bake(),
+      ...single.map(async (i) => {
+        try {
+          out[i] = { id: await this.buildImage(reqs[i] as BuildRequest, (p) => onProgress?.(i, p), signal) };
+        } catch (err) {
+          out[i] = { error: words(err) };
+        }
+      }),
+    ]);
+    return out;
   }
 
   async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { EngineError } from '../errors.js';
 import type {
+  BuildOutcome,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -424,6 +425,21 @@ export class FakeRuntime implements Runtime {
       this.addImage(tag, id, req.labels);
     }
     return id;
+  }
+
+  async buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+  ): Promise<BuildOutcome[]> {
+    return Promise.all(
+      reqs.map(async (req, i) => {
+        try {
+          return { id: await this.buildImage(req, (p) => onProgress?.(i, p)) };
+        } catch (err) {
+          return { error: (err as Error).message };
+        }
+      }),
+    );
   }
 
   async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void): Promise<void> {

@@ -239,6 +239,9 @@ export interface BuildRequest {
   ulimits?: Record<string, { soft: number; hard: number }>;
 }
 
+/** One build of a batch: the image ID, or what went wrong in the builder's words. */
+export type BuildOutcome = { id: string } | { error: string };
+
 /** Progress of a build, pull or push, one line or layer update at a time. */
 export interface ProgressEvent {
   /** A layer or step id, when the engine gives one. */
@@ -369,6 +372,15 @@ export interface Runtime {
     onProgress?: (p: ProgressEvent) => void,
     signal?: AbortSignal,
   ): Promise<string>;
+  /**
+   * Several builds at once, in one BuildKit session where the builder allows it; each request's outcome
+   * in order (a failure does not reject the whole batch).
+   */
+  buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<BuildOutcome[]>;
   /** Pulls with the registry credentials the Docker CLI would use; stamps the image's last tag time. */
   pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
   /** Pushes a local image to its registry, with the Docker CLI's credentials for it. */

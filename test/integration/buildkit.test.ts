@@ -115,7 +115,8 @@ describe('BuildKit builds', () => {
       Dockerfile: [
         'FROM tsstack-test/busybox:latest',
         'ARG BUST',
-        `RUN --mount=type=cache,id=${project}-cache,target=/cache sh -c 'echo "bust $BUST"; if [ -f /cache/warm ]; then echo cache-hit; else sleep 2; touch /cache/warm; echo cache-miss; fi'`,
+        // The project in the command: a cache mount's id is not part of BuildKit's cache key, the command is.
+        `RUN --mount=type=cache,id=${project}-cache,target=/cache sh -c 'echo "bust $BUST ${project}"; if [ -f /cache/warm ]; then echo cache-hit; else sleep 2; touch /cache/warm; echo cache-miss; fi'`,
         '',
       ].join('\n'),
     });
@@ -133,9 +134,10 @@ describe('BuildKit builds', () => {
     const t2 = performance.now();
     expect(first.code).toBe(0);
     expect(second.code).toBe(0);
-    expect(first.stderr).toContain('cache-miss');
-    expect(second.stderr).toContain('cache-hit');
-    expect(second.stderr).toContain('bust 2');
+    // Output lines of the step (indented), not the step's own name, which holds both words.
+    expect(first.stderr).toContain('cached build |   cache-miss');
+    expect(second.stderr).toContain(`cached build |   bust 2 ${project}`);
+    expect(second.stderr).toContain('cached build |   cache-hit');
     // Printed, not asserted: timings depend on the machine's load.
     console.log(`cache mount: first build ${Math.round(t1 - t0)} ms, second ${Math.round(t2 - t1)} ms`);
   });
@@ -162,7 +164,7 @@ describe('BuildKit builds', () => {
       '    file: ./token.txt',
     ]);
     const r = await cli(f, ['build']);
-    expect(r.stderr).toContain('secret-seen');
+    expect(r.stderr).toContain('secretive build |   secret-seen');
     expect(r.code).toBe(0);
     const saved = await savedBytes(`${project}-secretive`);
     expect(saved.length).toBeGreaterThan(100_000);
@@ -181,7 +183,7 @@ describe('BuildKit builds', () => {
     expect(r.stderr).toMatch(/Dockerfile:3/);
     expect(r.stderr).toContain('>>> RUN echo about-to-fail && exit 3');
     expect(r.stderr).toContain('exit code: 3');
-    expect(r.stderr).toContain('about-to-fail');
+    expect(r.stderr).toMatch(/last output of \[3\/3\] RUN echo about-to-fail && exit 3:\n +about-to-fail/);
   });
 
   it('a # syntax= frontend the machine cannot pull is named in the error', async () => {
@@ -254,5 +256,20 @@ describe('BuildKit builds', () => {
     expect(r.stderr).toContain('two build |   building-two');
     expect(r.stderr).toContain(`Image ${project}-one  Built`);
     expect(r.stderr).toContain(`Image ${project}-two  Built`);
+  });
+
+  it('in a batch, the failing build is the one named, with its Dockerfile line', async () => {
+    const f = await stackFile('batch', [
+      'services:',
+      '  one:',
+      '    build: ./one',
+      '  broken:',
+      '    build: ./broken',
+    ]);
+    const r = await cli(f, ['build']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/service broken: build failed: .*exit code: 3/);
+    expect(r.stderr).toContain('>>> RUN echo about-to-fail && exit 3');
+    expect(r.stderr).not.toMatch(/service one: build failed: .*exit code: 3/);
   });
 });

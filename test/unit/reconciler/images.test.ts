@@ -154,25 +154,19 @@ describe('ensureImages: BuildKit keys, build order and pull fallbacks', () => {
     expect(fake.calls.map((c) => c.method)).toEqual(['inspectImage']);
   });
 
-  it('runs at most `concurrency` builds at once', async () => {
-    let running = 0;
-    let most = 0;
-    const slow = new FakeRuntime();
-    const original = slow.buildImage.bind(slow);
-    slow.buildImage = async (req, onProgress) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((r) => setTimeout(r, 5));
-      running--;
-      return original(req, onProgress);
+  it('independent builds go to the runtime as one batch, a build using another’s image in the next', async () => {
+    const batches: string[][] = [];
+    const original = fake.buildImages.bind(fake);
+    fake.buildImages = async (reqs, onProgress) => {
+      batches.push(reqs.map((r) => r.tags[0] as string));
+      return original(reqs, onProgress);
     };
-    const services = Object.fromEntries(
-      ['a', 'b', 'c', 'd', 'e'].map((n) => [
-        n,
-        { image: undefined, build: { context: `/${n}`, args: {}, labels: {} } },
-      ]),
-    );
-    await ensureImages(slow, makeStack('demo', services), Object.keys(services), { concurrency: 2 });
-    expect(most).toBe(2);
+    const b = (extra = {}) => ({
+      image: undefined,
+      build: { context: '/x', args: {}, labels: {}, ...extra },
+    });
+    const stack = makeStack('demo', { a: b(), c: b(), d: b({ additional_contexts: { a: 'service:a' } }) });
+    await ensureImages(fake, stack, ['a', 'c', 'd']);
+    expect(batches).toEqual([['demo-a', 'demo-c'], ['demo-d']]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BuildxProgress } from '../../../src/runtime/buildx-progress.js';
+import { bakeable, bakeDefinition } from '../../../src/runtime/buildx-bake.js';
+import { BuildxProgress, splitTarget } from '../../../src/runtime/buildx-progress.js';
 import {
   buildxArgs,
   explainFailure,
@@ -200,5 +201,44 @@ describe('LayerProgress', () => {
       message: 'pulling 2/2 layers',
       current: 400,
     });
+  });
+});
+
+describe('bake: several builds in one buildx process', () => {
+  it('one target per request; what bake cannot express is built alone', () => {
+    const def = bakeDefinition([
+      { ...base, secrets: [{ id: 's', env: 'TOKEN' }], ulimits: { nofile: { soft: 1, hard: 2 } } },
+      { ...base, context: '/other', dockerfileInline: 'FROM x', additionalContexts: { b: '/b' } },
+    ]) as { group: unknown; target: Record<string, Record<string, unknown>> };
+    expect(def.group).toEqual({ default: { targets: ['t0', 't1'] } });
+    expect(def.target.t0).toMatchObject({
+      context: '/ctx',
+      dockerfile: '/ctx/Dockerfile',
+      tags: ['demo-web', 'reg/web:1'],
+      secret: ['id=s,env=TOKEN'],
+      ulimits: ['nofile=1:2'],
+      output: ['type=docker'],
+    });
+    expect(def.target.t1).toMatchObject({ 'dockerfile-inline': 'FROM x', contexts: { b: '/b' } });
+    expect(bakeable(base)).toBe(true);
+    expect(bakeable({ ...base, network: 'host' })).toBe(false);
+    expect(bakeable({ ...base, ssh: ['default'] })).toBe(false);
+  });
+
+  it('step names carry their target, which routes progress back to its build', () => {
+    expect(splitTarget('[t0 base 2/3] RUN make')).toEqual({ target: 't0', name: '[base 2/3] RUN make' });
+    expect(splitTarget('[t12] exporting to image')).toEqual({ target: 't12', name: 'exporting to image' });
+    const p = new BuildxProgress(true);
+    const events = [
+      ...obj({ vertexes: [{ digest: 'x', name: '[t1 2/2] RUN false', started: 't' }] }),
+      ...obj({
+        vertexes: [{ digest: 'x', name: '[t1 2/2] RUN false', started: 't', error: 'exit code: 1' }],
+      }),
+    ].flatMap((l) => p.line(l));
+    expect(events.map((e) => [e.target, e.message])).toEqual([
+      ['t1', '[2/2] RUN false'],
+      ['t1', '[2/2] RUN false ERROR: exit code: 1'],
+    ]);
+    expect(p.failedTarget()).toBe('t1');
   });
 });
