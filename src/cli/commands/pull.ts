@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EventBus } from '../../events/bus.js';
 import { EngineError, UsageError } from '../../errors.js';
 import { checkServiceNames } from '../../reconciler/converge.js';
+import { defaultConcurrency } from '../../reconciler/apply.js';
 import { desired, serviceImage } from '../../reconciler/desired.js';
 import { limiter, pullService } from '../../reconciler/images.js';
 import { withDependencies } from '../../reconciler/plan.js';
@@ -54,7 +55,7 @@ export function registerPull(program: Command): void {
         .filter((s): s is ServiceSpec => s?.image !== undefined && !(opts.ignoreBuildable && s.build));
       const failures: string[] = [];
       const warnings: string[] = [];
-      const run = limiter(8);
+      const run = limiter(defaultConcurrency());
       const byRef = new Map<string, Promise<unknown>>();
       try {
         await Promise.all(
