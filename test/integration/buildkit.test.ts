@@ -272,4 +272,27 @@ describe('BuildKit builds', () => {
     expect(r.stderr).toContain('>>> RUN echo about-to-fail && exit 3');
     expect(r.stderr).not.toMatch(/service one: build failed: .*exit code: 3/);
   });
+
+  it('.dockerignore and a Dockerfile-specific NAME.dockerignore keep files out of the context', async () => {
+    await dir('ignore', {
+      'web.Dockerfile': 'FROM tsstack-test/busybox:latest\nCOPY . /ctx/\n',
+      'web.Dockerfile.dockerignore': 'private.txt\n',
+      '.dockerignore': 'kept-by-the-specific-file.txt\n',
+      'private.txt': `private-${project}\n`,
+      'kept-by-the-specific-file.txt': `kept-${project}\n`,
+      'public.txt': `public-${project}\n`,
+    });
+    const f = await stackFile('ignore', [
+      'services:',
+      '  ignoring:',
+      '    build: { context: ./ignore, dockerfile: web.Dockerfile }',
+    ]);
+    const r = await cli(f, ['build']);
+    expect(r.code).toBe(0);
+    const saved = await savedBytes(`${project}-ignoring`);
+    expect(saved.includes(Buffer.from(`public-${project}`))).toBe(true);
+    expect(saved.includes(Buffer.from(`private-${project}`))).toBe(false);
+    // The Dockerfile-specific file replaces .dockerignore for that Dockerfile.
+    expect(saved.includes(Buffer.from(`kept-${project}`))).toBe(true);
+  });
 });
