@@ -30,3 +30,10 @@ export function parsePositive(flag: string, value: string | undefined): number |
     throw new UsageError(`${flag} must be a whole number above 0, not "${value}"`);
   return n;
 }
+
+/** `up --pull`: the policies Compose's `up --pull` takes. */
+export function parseUpPull(value: string | undefined): 'always' | 'missing' | 'never' | 'build' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'always' || value === 'missing' || value === 'never' || value === 'build') return value;
+  throw new UsageError(`--pull must be always, missing, never or build, not "${value}"`);
+}

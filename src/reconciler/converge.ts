@@ -8,7 +8,7 @@ import { checkExternalNetworks } from '../network/networks.js';
 import { checkPortsFree, portClaims } from '../network/ports.js';
 import { checkExternalVolumes, ensureBindPaths } from '../network/volumes.js';
 import type { Runtime } from '../runtime/types.js';
-import type { ServiceSpec, Stack } from '../spec/types.js';
+import type { PullPolicy, ServiceSpec, Stack } from '../spec/types.js';
 import { UsageError } from '../core/errors.js';
 import { compareApiVersions } from '../runtime/docker-mapping.js';
 import { checkFit, claimsResources } from '../scheduler/fit.js';
@@ -24,6 +24,8 @@ import { renderPlan } from '../model/plan-text.js';
 
 export interface ConvergeOptions extends PlanOptions {
   build?: 'always' | 'never';
+  /** `up --pull`: replaces every service's pull_policy. */
+  pull?: PullPolicy;
   /** Plan only: nothing is built, pulled, created or removed. */
   dryRun?: boolean;
   bus?: EventBus;
@@ -96,7 +98,9 @@ export async function converge(
   const [imageIds, have] = await Promise.all([
     ensureImages(runtime, stack, selected, {
       build: opts.build,
+      pull: opts.pull,
       offline: opts.dryRun,
+      concurrency: opts.concurrency,
       bus: opts.bus,
       signal: opts.signal,
     }),

@@ -6,7 +6,11 @@ import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
 import DockerClient from './dockerode.js';
 import { EngineError } from '../core/errors.js';
-import { buildImage, pullImage } from './docker-images.js';
+import { buildImageClassic, pullImage, pushImage } from './docker-images.js';
+import { buildWithBuildx } from './buildx.js';
+import { bakeable, bakeWithBuildx } from './buildx-bake.js';
+import { checkBuildRequest, chooseBuilder, explainClassicFailure, type BuilderChoice } from './builder.js';
+import { RegistryAuth } from './registry-auth.js';
 import { engineCall, engineLookup, statusOf, toEngineError, untyped } from './docker-errors.js';
 import { modemOptions, unreachableMessage, type EngineEndpoint } from './docker-endpoint.js';
 import {
@@ -27,6 +31,7 @@ import {
 } from './docker-mapping.js';
 import { containerLogs, engineEvents, execInContainer, containerStats } from './docker-streams.js';
 import type {
+  BuildOutcome,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -110,12 +115,18 @@ function connectCause(err: unknown): string {
 }
 
 export class DockerRuntime implements Runtime {
+  private readonly auth: RegistryAuth;
+  private builder: Promise<BuilderChoice> | undefined;
+
   private constructor(
     private readonly docker: Docker,
     readonly endpoint: string,
     readonly apiVersion: string,
     private version: VersionAnswer | Promise<VersionAnswer> | undefined,
-  ) {}
+    private readonly env: Record<string, string | undefined>,
+  ) {
+    this.auth = new RegistryAuth(env);
+  }
 
   /**
    * Connects and negotiates the API version from one GET /_ping (its Api-Version header); throws
@@ -146,7 +157,7 @@ export class DockerRuntime implements Runtime {
     const api = negotiateApiVersion(pinged ?? version?.ApiVersion);
     // Pin the version in the URL path so no later call negotiates again.
     (docker.modem as unknown as { version?: string }).version = `v${api}`;
-    return new DockerRuntime(docker, ep.url, api, version);
+    return new DockerRuntime(docker, ep.url, api, version, env);
   }
 
   /** The engine's /version answer, asked once when first wanted. */
@@ -344,16 +355,93 @@ export class DockerRuntime implements Runtime {
     return i ? imageFromInspect(i) : undefined;
   }
 
-  buildImage(
+  /** BuildKit (buildx) or the classic builder, by the rule in builder.ts; chosen once per runtime. */
+  builderChoice(): Promise<BuilderChoice> {
+    this.builder ??= this.versionAnswer().then((v) => chooseBuilder(this.env, flavorOf(v)));
+    return this.builder;
+  }
+
+  async buildImage(
     req: BuildRequest,
     onProgress?: (p: ProgressEvent) => void,
     signal?: AbortSignal,
   ): Promise<string> {
-    return buildImage(this.docker, req, onProgress, signal);
+    const choice = await this.builderChoice();
+    checkBuildRequest(req, choice);
+    if (choice.kind === 'buildkit')
+      return buildWithBuildx(
+        choice.buildx,
+        { ...this.env, DOCKER_HOST: this.endpoint },
+        req,
+        onProgress,
+        signal,
+      );
+    try {
+      return await buildImageClassic(this.docker, req, onProgress, signal);
+    } catch (err) {
+      if (err instanceof EngineError) throw new EngineError(explainClassicFailure(err.message, choice));
+      throw err;
+    }
   }
 
-  pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
-    return pullImage(this.docker, ref, onProgress, signal);
+  async buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<BuildOutcome[]> {
+    const choice = await this.builderChoice();
+    const out: BuildOutcome[] = reqs.map(() => ({ error: 'not built' }));
+    const words = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    // One bake for what it can express and the builder accepts; each of the rest alone (a refusal then
+    // fails only its own request).
+    const accepted = (req: BuildRequest) => {
+      try {
+        checkBuildRequest(req, choice);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const baked = reqs.flatMap((req, i) =>
+      choice.kind === 'buildkit' && bakeable(req) && accepted(req) ? [i] : [],
+    );
+    const single = reqs.flatMap((_, i) => (baked.length > 1 && baked.includes(i) ? [] : [i]));
+    const bake = async () => {
+      if (choice.kind !== 'buildkit' || baked.length < 2) return;
+      const env = { ...this.env, DOCKER_HOST: this.endpoint };
+      const batch = baked.map((i) => reqs[i] as BuildRequest);
+      try {
+        const results = await bakeWithBuildx(
+          choice.buildx,
+          env,
+          batch,
+          (j, p) => onProgress?.(baked[j] as number, p),
+          signal,
+        );
+        results.forEach((r, j) => (out[baked[j] as number] = r));
+      } catch (err) {
+        for (const i of baked) out[i] = { error: words(err) };
+      }
+    };
+    await Promise.all([
+      bake(),
+      ...single.map(async (i) => {
+        try {
+          out[i] = { id: await this.buildImage(reqs[i] as BuildRequest, (p) => onProgress?.(i, p), signal) };
+        } catch (err) {
+          out[i] = { error: words(err) };
+        }
+      }),
+    ]);
+    return out;
+  }
+
+  async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return pullImage(this.docker, ref, await this.auth.forImage(ref), onProgress, signal);
+  }
+
+  async pushImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return pushImage(this.docker, ref, await this.auth.forImage(ref), onProgress, signal);
   }
 
   async removeImage(ref: string, force = false): Promise<void> {

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { EngineError } from '../core/errors.js';
 import type {
+  BuildOutcome,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -59,6 +60,7 @@ export const MUTATING_METHODS = new Set([
   'removeVolume',
   'buildImage',
   'pullImage',
+  'pushImage',
   'removeImage',
 ]);
 
@@ -425,6 +427,21 @@ export class FakeRuntime implements Runtime {
     return id;
   }
 
+  async buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+  ): Promise<BuildOutcome[]> {
+    return Promise.all(
+      reqs.map(async (req, i) => {
+        try {
+          return { id: await this.buildImage(req, (p) => onProgress?.(i, p)) };
+        } catch (err) {
+          return { error: (err as Error).message };
+        }
+      }),
+    );
+  }
+
   async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void): Promise<void> {
     this.record('pullImage', [ref]);
     const id = this.registry.get(normalizeRef(ref));
@@ -432,6 +449,17 @@ export class FakeRuntime implements Runtime {
     onProgress?.({ message: `Pulling ${ref}` });
     this.untag(ref);
     this.addImage(ref, id);
+    // As the Docker runtime stamps it after a pull.
+    (this.images.get(id) as ImageSummary).lastTagTime = new Date(this.clock).toISOString();
+  }
+
+  /** Pushing puts the image into the fake registry, so a later pull finds it. */
+  async pushImage(ref: string, onProgress?: (p: ProgressEvent) => void): Promise<void> {
+    this.record('pushImage', [ref]);
+    const i = this.findImage(ref);
+    if (!i) throw new EngineError(`An image does not exist locally with the tag: ${ref}`, 404);
+    onProgress?.({ message: `Pushing ${ref}` });
+    this.registry.set(normalizeRef(ref), i.id);
   }
 
   async removeImage(ref: string): Promise<void> {

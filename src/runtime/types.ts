@@ -198,6 +198,15 @@ export interface ImageSummary {
   labels: Labels;
   size: number;
   createdAt?: string;
+  /** When the engine last put a tag on this image (tsstack re-tags after a pull); for refresh policies. */
+  lastTagTime?: string;
+}
+
+/** A build secret: its ID in `RUN --mount=type=secret,id=ID`, read from a file or an environment variable. */
+export interface BuildSecret {
+  id: string;
+  file?: string;
+  env?: string;
 }
 
 export interface BuildRequest {
@@ -215,15 +224,33 @@ export interface BuildRequest {
   network?: string;
   extraHosts?: string[];
   shmSize?: number;
+  // BuildKit only (the classic builder refuses a request that sets one of these):
+  secrets?: BuildSecret[];
+  /** `default` or `ID=PATH[,PATH]`. */
+  ssh?: string[];
+  /** Name → absolute folder, URL, or `docker-image://REF`. */
+  additionalContexts?: Record<string, string>;
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  /** `os/arch[/variant]`; one, as the engine's own builder builds for one platform at a time. */
+  platforms?: string[];
+  /** `network.host`, `security.insecure`. */
+  entitlements?: string[];
+  ulimits?: Record<string, { soft: number; hard: number }>;
 }
 
-/** Progress of a build or pull, one line or layer update at a time. */
+/** One build of a batch: the image ID, or what went wrong in the builder's words. */
+export type BuildOutcome = { id: string } | { error: string };
+
+/** Progress of a build, pull or push, one line or layer update at a time. */
 export interface ProgressEvent {
   /** A layer or step id, when the engine gives one. */
   id?: string;
   message: string;
   current?: number;
   total?: number;
+  /** A counter that replaces the previous one (bytes moved): shown live, not written as a line of its own. */
+  transient?: boolean;
 }
 
 export type EngineEventType = 'container' | 'network' | 'volume' | 'image';
@@ -345,7 +372,19 @@ export interface Runtime {
     onProgress?: (p: ProgressEvent) => void,
     signal?: AbortSignal,
   ): Promise<string>;
+  /**
+   * Several builds at once, in one BuildKit session where the builder allows it; each request's outcome
+   * in order (a failure does not reject the whole batch).
+   */
+  buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<BuildOutcome[]>;
+  /** Pulls with the registry credentials the Docker CLI would use; stamps the image's last tag time. */
   pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
+  /** Pushes a local image to its registry, with the Docker CLI's credentials for it. */
+  pushImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
   removeImage(ref: string, force?: boolean): Promise<void>;
 
   /**

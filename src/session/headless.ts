@@ -131,6 +131,8 @@ class RepeatFilter {
   }
 }
 
+const IMAGE_DONE = { build: 'built', pull: 'pulled', push: 'pushed' } as const;
+
 class PlainFormatter {
   private width = 0;
   private readonly prefixes = new Map<string, { width: number; text: string }>();
@@ -169,6 +171,12 @@ class PlainFormatter {
         // The first report without an update in flight says nothing new.
         if (!e.updateState) return undefined;
         return `${this.colourOf(e.service)(e.service)} update ${e.updateState.replace('_', ' ')}\n`;
+      case 'image.progress':
+        // Byte counters and BuildKit's housekeeping steps would flood a log: the live UI shows them.
+        if (e.transient) return undefined;
+        return `${this.colourOf(e.service)(e.service)} ${e.action} | ${e.message}\n`;
+      case 'image.done':
+        return `${this.colourOf(e.service)(e.service)} ${IMAGE_DONE[e.action]} ${e.image} in ${formatDuration(e.ms)}\n`;
       case 'warning':
         return `${this.pc.yellow('tsstack: warning:')} ${e.service ? `${e.service}: ` : ''}${e.message}\n`;
       case 'error':
@@ -256,6 +264,11 @@ class JsonFormatter {
       case 'swarm.service':
         if (!e.updateState) return undefined;
         return `${time},"event":"service_update",${JSON.stringify({ service: e.service, state: e.updateState, desired: e.desired }).slice(1)}\n`;
+      case 'image.progress':
+        if (e.transient) return undefined;
+        return `${time},"event":"image_progress",${JSON.stringify({ service: e.service, action: e.action, message: e.message }).slice(1)}\n`;
+      case 'image.done':
+        return `${time},"event":"image_done",${JSON.stringify({ service: e.service, action: e.action, image: e.image, ms: Math.round(e.ms) }).slice(1)}\n`;
       case 'warning':
       case 'error':
         return `${time},"event":"${e.kind}",${JSON.stringify({ service: e.service, message: e.message }).slice(1)}\n`;

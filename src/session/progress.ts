@@ -14,8 +14,19 @@ const PAST: Record<string, string> = {
   remove: 'Removed',
 };
 
+const IMAGE_DONE = { build: 'Built', pull: 'Pulled', push: 'Pushed' } as const;
+
+export interface ProgressOptions {
+  /** 'lines': also each build step, build output line and pull or push milestone, per service. */
+  images?: 'lines' | 'done';
+}
+
 /** Subscribes and prints one line per finished or failed operation; returns the unsubscribe function. */
-export function printProgress(bus: EventBus, out: NodeJS.WritableStream = process.stderr): () => void {
+export function printProgress(
+  bus: EventBus,
+  out: NodeJS.WritableStream = process.stderr,
+  opts: ProgressOptions = { images: 'lines' },
+): () => void {
   const color = wantsColor(out, process.env);
   const paint = (f: (s: string) => string, s: string): string => (color ? f(s) : s);
   return bus.subscribe((e) => {
@@ -24,8 +35,12 @@ export function printProgress(bus: EventBus, out: NodeJS.WritableStream = proces
       const what = `${object.charAt(0).toUpperCase()}${object.slice(1)} ${rest.join(' ')}`;
       if (e.kind === 'operation.done') out.write(` ${paint(pc.green, '✔')} ${what}  ${PAST[verb] ?? verb}\n`);
       else out.write(` ${paint(pc.red, '✘')} ${what}  ${verb} failed\n`);
+    } else if (e.kind === 'image.progress') {
+      // Per service, as Compose's plain progress shows builds; live counters only in the UI.
+      if (opts.images !== 'lines' || e.transient) return;
+      out.write(`${paint(pc.cyan, e.service)} ${e.action} | ${e.message}\n`);
     } else if (e.kind === 'image.done') {
-      out.write(` ${paint(pc.green, '✔')} Image ${e.image}  ${e.action === 'build' ? 'Built' : 'Pulled'}\n`);
+      out.write(` ${paint(pc.green, '✔')} Image ${e.image}  ${IMAGE_DONE[e.action]}\n`);
     } else if (e.kind === 'warning') {
       out.write(`${paint(pc.yellow, 'warning:')} ${e.message}\n`);
     }

@@ -24,6 +24,8 @@ export interface UpSessionOptions {
   services: string[];
   detach?: boolean;
   build?: ConvergeOptions['build'];
+  /** `--pull`: replaces every service's pull_policy. */
+  pull?: ConvergeOptions['pull'];
   forceRecreate?: boolean;
   noRecreate?: boolean;
   removeOrphans?: boolean;
@@ -57,6 +59,7 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   const common = {
     services: selected,
     build: o.build,
+    pull: o.pull,
     forceRecreate: o.forceRecreate,
     noRecreate: o.noRecreate,
     removeOrphans: o.removeOrphans,

@@ -102,6 +102,7 @@ function checkReferences(
         (hint ? ` (did you mean "${hint}"?)` : ''),
     );
   });
+  checkBuildReferences(svc, stack, known, report);
   for (const kind of ['secrets', 'configs'] as const) {
     svc[kind].forEach((ref, i) => {
       if (ref.source in stack[kind]) return;
@@ -112,6 +113,29 @@ function checkReferences(
           (hint ? ` (did you mean "${hint}"?)` : ''),
       );
     });
+  }
+}
+
+/** `build.secrets` name top-level secrets; `build.additional_contexts` `service:NAME` names a service. */
+function checkBuildReferences(svc: ServiceSpec, stack: Stack, known: Set<string>, report: Report): void {
+  const base: PathSegment[] = ['services', svc.name, 'build'];
+  svc.build?.secrets?.forEach((ref, i) => {
+    if (ref.source in stack.secrets) return;
+    const hint = suggest(ref.source, Object.keys(stack.secrets));
+    report(
+      [...base, 'secrets', originOf(ref) ?? i],
+      `secret "${ref.source}" is not declared under top-level secrets${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    );
+  });
+  for (const [name, where] of Object.entries(svc.build?.additional_contexts ?? {})) {
+    if (!where.startsWith('service:')) continue;
+    const target = where.slice('service:'.length);
+    const path = [...base, 'additional_contexts', name];
+    if (target === svc.name) report(path, `a service cannot use its own image as a build context`);
+    else if (!known.has(target)) {
+      const hint = suggest(target, known);
+      report(path, `"${target}" is not a service in this stack${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
   }
 }
 

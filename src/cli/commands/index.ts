@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./run.js')).registerRun,
   build: async () => (await import('./build.js')).registerBuild,
   pull: async () => (await import('./pull.js')).registerPull,
+  push: async () => (await import('./push.js')).registerPush,
   watch: async () => (await import('./watch.js')).registerWatch,
   ps: async () => (await import('./ps.js')).registerPs,
   logs: async () => (await import('./logs.js')).registerLogs,

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { runUp } from '../../session/up.js';
 import { globalOptions } from '../context.js';
-import { collect, parseLogFormat, parsePositive, parseTimeout } from '../options.js';
+import { collect, parseLogFormat, parsePositive, parseTimeout, parseUpPull } from '../options.js';
 
 interface UpOptions {
   detach?: boolean;
+  pull?: string;
   build?: boolean;
   noBuild?: boolean;
   forceRecreate?: boolean;
@@ -33,6 +34,7 @@ export function registerUp(program: Command): void {
     .option('-d, --detach', 'run in the background')
     .option('--build', 'build images before starting')
     .option('--no-build', 'do not build missing images')
+    .option('--pull <policy>', 'pull images: always, missing, never or build (overrides pull_policy)')
     .option('--force-recreate', 'recreate containers even if unchanged')
     .option('--no-recreate', 'do not recreate existing containers')
     .option('--remove-orphans', 'remove containers of services not in the stack')
@@ -74,6 +76,7 @@ export function registerUp(program: Command): void {
         detach: opts.detach,
         // Commander maps --no-build to build=false; --build sets it true; neither leaves it undefined.
         build: raw.build === true ? 'always' : raw.build === false ? 'never' : undefined,
+        pull: parseUpPull(opts.pull),
         forceRecreate: opts.forceRecreate,
         noRecreate: raw.recreate === false,
         removeOrphans: opts.removeOrphans,

@@ -1,5 +1,6 @@
-import type { PathSegment, ServiceSpec, UlimitSpec } from '../types.js';
-import { isRecord, type NormalizeContext } from './context.js';
+import type { PathSegment, ServiceSpec } from '../types.js';
+import { normalizeUlimits } from './ulimits.js';
+import type { NormalizeContext } from './context.js';
 import { normalizeBuild, normalizeExtraHosts } from './build.js';
 import { normalizeCommand } from './command.js';
 import { normalizeDependsOn } from './depends-on.js';
@@ -169,28 +170,6 @@ function replicaCount(
     return 1;
   }
   return n;
-}
-
-function normalizeUlimits(
-  ctx: NormalizeContext,
-  value: unknown,
-  path: PathSegment[],
-): Record<string, UlimitSpec> {
-  const out: Record<string, UlimitSpec> = {};
-  const u = ctx.record(value, path);
-  if (!u) return out;
-  for (const [name, v] of Object.entries(u)) {
-    if (isRecord(v)) {
-      const soft = ctx.int(v.soft, [...path, name, 'soft']);
-      const hard = ctx.int(v.hard, [...path, name, 'hard']);
-      if (soft !== undefined && hard !== undefined) out[name] = { soft, hard };
-      else if (soft === undefined && hard === undefined) ctx.problem([...path, name], 'needs soft and hard');
-    } else {
-      const n = ctx.int(v, [...path, name]);
-      if (n !== undefined) out[name] = { soft: n, hard: n };
-    }
-  }
-  return out;
 }
 
 function normalizeLogging(

@@ -241,7 +241,7 @@ describe('validateSchema: warnings', () => {
       '  web:',
       '    image: a',
       '    blkio_config: { weight: 300 }',
-      '    build: { context: ., ssh: [default] }',
+      '    build: { context: ., isolation: hyperv }',
       '    networks:',
       '      front: { interface_name: eth1 }',
       '    volumes:',
@@ -251,7 +251,7 @@ describe('validateSchema: warnings', () => {
     ].join('\n');
     expect(warnings(yaml)).toEqual([
       '4:5 services.web.blkio_config: accepted but not implemented by tsstack yet; ignored',
-      '5:26 services.web.build.ssh: accepted but not implemented by tsstack yet; ignored',
+      '5:26 services.web.build.isolation: accepted but not implemented by tsstack yet; ignored',
       '7:16 services.web.networks.front.interface_name: accepted but not implemented by tsstack yet; ignored',
       '9:54 services.web.volumes[0].bind.recursive: accepted but not implemented by tsstack yet; ignored',
     ]);
