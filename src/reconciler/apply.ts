@@ -20,6 +20,8 @@ export interface ApplyOptions {
   bus?: EventBus;
   /** Most engine calls in flight at once (default: `defaultConcurrency()`). */
   concurrency?: number;
+  /** Most stops and restarts in flight at once, beside `concurrency` (default: `STOP_CONCURRENCY`). */
+  waitConcurrency?: number;
   signal?: AbortSignal;
   /** Project whose containers `depends_on` conditions are checked in (default: from the plan's labels). */
   project?: string;
@@ -47,6 +49,16 @@ export function defaultConcurrency(env: Record<string, string | undefined> = pro
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
   return Math.min(16, Math.max(4, 2 * cpus().length));
 }
+
+/**
+ * Stops (and restarts, which stop first) mostly wait: the engine sends the stop signal, then sits out the
+ * grace period (10 s by default) before it kills. Under the engine-work cap, N stops of containers that
+ * ignore SIGTERM took N/cap grace periods one after another. They get their own bound instead: 50, what
+ * the docker CLI itself allows for `docker stop a b c ...`; Compose v2 stops a whole dependency level at
+ * once. Dependency order (dependents stop first) is kept by the plan's edges, not by the bound.
+ */
+export const STOP_CONCURRENCY = 50;
+const WAITING: ReadonlySet<Operation['kind']> = new Set(['container.stop', 'container.restart']);
 
 const PHASE_AFTER: Partial<Record<Operation['kind'], ServicePhase>> = {
   'container.create': 'created',
@@ -233,12 +245,14 @@ export async function applyPlan(
           optional: softOps.has(id) || soft.has(byId.get(id)?.service ?? ''),
         })),
       run: (signal) => runOperation(runtime, op, signal),
+      waits: WAITING.has(op.kind),
       ...(gated ? { gate: (signal: AbortSignal) => awaitGate(watcher, op, signal, bus) } : {}),
     };
   });
   const result: ApplyResult = { done: [], failed: [], skipped: [] };
   const outcomes = await executeDag(nodes, {
     concurrency: options.concurrency ?? defaultConcurrency(),
+    waitConcurrency: options.waitConcurrency ?? STOP_CONCURRENCY,
     signal: options.signal,
     onStart: (node) => {
       const op = byId.get(node.id) as Operation;
