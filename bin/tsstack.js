@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is bundled to bundle/ by `npm run build` (also run by `npm ci` through `prepare`).
-import { main } from '../bundle/main.js';
+// Thin launcher: the CLI is bundled to bundle/ by `npm run build` (also run by `npm ci` through `prepare`);
+// bundle/launch.js runs it with a compiled-code cache (src/cli/launch.ts).
+import { launch } from '../bundle/launch.js';
 
-main(process.argv).then(
+launch(process.argv).then(
   (code) => {
     process.exitCode = code;
   },

@@ -3,9 +3,9 @@ import { UsageError } from '../../errors.js';
 import { EventBus } from '../../events/bus.js';
 import { startEngineFeed } from '../../events/engine-feed.js';
 import { ViewStore } from '../../events/store.js';
-import { startUi } from '../../ui/render.js';
 import { liveUiUnavailable } from '../../ui/terminal.js';
 import { loadProject, runtimeFromEnv } from '../context.js';
+import { loadUi } from '../load-ui.js';
 import { serviceActions } from '../service-actions.js';
 
 /** `tsstack top` (alias `attach`): the live UI on a stack that is already running; `q` only detaches. */
@@ -32,6 +32,7 @@ export function registerTop(program: Command): void {
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
+      const { startUi } = await loadUi();
       const bus = new EventBus();
       const store = new ViewStore();
       const detachStore = store.attach(bus);

@@ -1,0 +1,32 @@
+/**
+ * What bin/tsstack.js runs: the bundled CLI (one CommonJS file, bundle/tsstack.cjs) compiled with a V8
+ * code cache per command (code-cache.ts), and the live UI's ES module bundle handed to it as its loader
+ * (load-ui.ts). scripts/bundle.mjs writes all three and bundle/build.json naming them.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cacheDir } from '../cache-dir.js';
+import { requireWithCodeCache } from './code-cache.js';
+import { commandName } from './command-name.js';
+import { UI_LOADER } from './load-ui.js';
+
+interface BuildInfo {
+  /** A hash of the CLI bundle's content. */
+  id: string;
+  /** The CLI bundle and the UI bundle, relative to this file. */
+  cli: string;
+  ui: string;
+}
+
+/** Runs the CLI on `argv` (as process.argv) and resolves with its exit code. */
+export async function launch(argv: string[]): Promise<number> {
+  const here = new URL('.', import.meta.url);
+  const info = JSON.parse(readFileSync(new URL('build.json', here), 'utf8')) as BuildInfo;
+  (globalThis as Record<symbol, unknown>)[UI_LOADER] = () => import(new URL(info.ui, here).href);
+  const { exports } = requireWithCodeCache(fileURLToPath(new URL(info.cli, here)), {
+    dir: cacheDir(process.env),
+    build: info.id,
+    use: commandName(argv) ?? 'none',
+  });
+  return (exports as { main(argv: string[]): Promise<number> }).main(argv);
+}
