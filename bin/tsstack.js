@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is bundled to bundle/ by `npm run build` (also run by `npm ci` through `prepare`);
-// bundle/launch.js runs it with a compiled-code cache (src/cli/launch.ts).
-import { launch } from '../bundle/launch.js';
+// Thin launcher (CommonJS: bin/package.json): the CLI is bundled to bundle/ by `npm run build` (also run by
+// `npm ci` through `prepare`); bundle/launch.cjs runs it with a compiled-code cache (src/cli/launch.ts).
+const path = require('node:path');
+const { launch } = require('../bundle/launch.cjs');
 
-launch(process.argv).then(
+launch(process.argv, path.join(__dirname, '..', 'bundle')).then(
   (code) => {
     process.exitCode = code;
   },

@@ -13,21 +13,36 @@
  *
  * Safety: V8 checks its own version, its flags and the source's length and rejects data that do not
  * match (then this run compiles and saves again); the key names the build's content, so another build
- * never reads this one's data. Writes go to a temporary file that is renamed; files of other builds are
- * deleted when a new one is written; any read or write failure only costs the speed-up.
+ * never reads this one's data. Writes go to a temporary file that is renamed; when a new file is written,
+ * the oldest beyond `MAX_FILES` go (two installed versions keep theirs: deleting each other's would make
+ * both compile every time); any read or write failure only costs the speed-up.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 
+/** Cache files kept (one per build and command, about 0.2–1 MB each). */
+export const MAX_FILES = 32;
+
 export interface CodeCacheOptions {
   /** The cache folder; undefined: compile without a cache. */
   dir: string | undefined;
-  /** What the code is (the build's content hash): files of other builds are removed. */
+  /** What the code is (the build's content hash). */
   build: string;
   /** How it is used (the command): each use keeps its own compiled functions. */
   use: string;
+  /** Cache files kept (default `MAX_FILES`). */
+  maxFiles?: number;
   /** When to save a new cache (default: when the process exits). */
   atExit?: (save: () => void) => void;
 }
@@ -56,16 +71,18 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Saves the script's compiled code; drops the files of other builds. Never throws. */
-export function saveCache(script: vm.Script, dir: string, build: string, file: string): void {
+/** Saves the script's compiled code; drops the oldest files beyond `max`. Never throws. */
+export function saveCache(script: vm.Script, dir: string, file: string, max = MAX_FILES): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     renameSync(tmp, file);
-    const own = `code-${safe(build)}-`;
-    for (const f of readdirSync(dir))
-      if (f.startsWith('code-') && !f.startsWith(own)) unlinkSync(path.join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => f.startsWith('code-') && f.endsWith('.bin'))
+      .map((f) => ({ p: path.join(dir, f), at: statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const old of files.slice(max)) unlinkSync(old.p);
   } catch {
     // A read-only or full disk only costs the next run its head start.
   }
@@ -76,7 +93,9 @@ export function saveCache(script: vm.Script, dir: string, build: string, file: s
  * when the process exits, so it includes what the run compiled lazily.
  */
 export function requireWithCodeCache(file: string, opts: CodeCacheOptions): LoadedScript {
-  const source = readFileSync(file, 'utf8');
+  // An ASCII file (the bundle is made so) reads as Latin-1 without the cost of decoding UTF-8.
+  const bytes = readFileSync(file);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const cacheFile = opts.dir ? path.join(opts.dir, cacheFileName(opts.build, opts.use)) : undefined;
   const cachedData = cacheFile ? readCache(cacheFile) : undefined;
   // The wrapper Node's own CommonJS loader puts around a module.
@@ -94,7 +113,7 @@ export function requireWithCodeCache(file: string, opts: CodeCacheOptions): Load
   if (opts.dir && cacheFile && cache !== 'hit') {
     const dir = opts.dir;
     const atExit = opts.atExit ?? ((save: () => void) => process.once('exit', save));
-    atExit(() => saveCache(script, dir, opts.build, cacheFile));
+    atExit(() => saveCache(script, dir, cacheFile, opts.maxFiles));
   }
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,17 +55,26 @@ describe('requireWithCodeCache', () => {
     expect(saves).toEqual([]);
   });
 
-  it('keeps one file per use, and a new build removes the files of the old one', () => {
+  it('keeps one file per build and use, the newest `maxFiles` of them', () => {
+    const cache = path.join(dir, 'cache');
+    const at = (f: string, s: number) => utimesSync(path.join(cache, f), s, s);
     load('b1', 'ps');
     load('b1', 'up');
     for (const s of saves) s();
-    expect(readdirSync(path.join(dir, 'cache')).sort()).toEqual(
-      [cacheFileName('b1', 'ps'), cacheFileName('b1', 'up')].sort(),
-    );
+    expect(readdirSync(cache).sort()).toEqual([cacheFileName('b1', 'ps'), cacheFileName('b1', 'up')].sort());
+    at(cacheFileName('b1', 'ps'), 1000);
+    at(cacheFileName('b1', 'up'), 2000);
     saves = [];
-    load('b2', 'ps');
+    // Another installed version's files stay while there is room.
+    requireWithCodeCache((writeSource(), file), {
+      dir: cache,
+      build: 'b2',
+      use: 'ps',
+      maxFiles: 2,
+      atExit: (save) => saves.push(save),
+    });
     saves[0]?.();
-    expect(readdirSync(path.join(dir, 'cache'))).toEqual([cacheFileName('b2', 'ps')]);
+    expect(readdirSync(cache).sort()).toEqual([cacheFileName('b1', 'up'), cacheFileName('b2', 'ps')].sort());
   });
 
   it('data V8 rejects (damaged, or another V8) is compiled past and saved again', () => {
