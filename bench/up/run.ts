@@ -12,6 +12,7 @@
  * Run: npm run build && node --import tsx bench/up/run.ts [--rounds N] [sizes...]   (default: 3 rounds, 50)
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,17 +48,38 @@ function stackYaml(n: number, grace?: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Wall time of a command in seconds; NaN (printed "failed") when it fails, so one failure does not lose the table. */
-function timed(cmd: string, args: string[]): Promise<number> {
+const TIME = '/usr/bin/time';
+const HAS_TIME = existsSync(TIME);
+/** CPU seconds (user + system, the process and what it waited for) of the no-op and ps runs, by subject. */
+let cpu: Record<string, Record<'noop' | 'ps', number[]>> = {};
+
+/**
+ * Wall time of a command in seconds; NaN (printed "failed") when it fails, so one failure does not lose
+ * the table. With `cpuOf`, its CPU time is recorded too (through GNU time, when installed).
+ */
+function timed(cmd: string, args: string[], cpuOf?: [string, 'noop' | 'ps']): Promise<number> {
+  const withTime = cpuOf && HAS_TIME;
   const t0 = performance.now();
   return new Promise((resolve) =>
-    execFile(cmd, args, { cwd: ROOT, maxBuffer: 64 * 2 ** 20 }, (err, _out, stderr) => {
-      if (err) {
-        const last = (stderr || err.message).trim().split('\n').slice(-1)[0];
-        process.stderr.write(`failed: ${cmd} ${args.join(' ')}: ${last}\n`);
-        resolve(Number.NaN);
-      } else resolve((performance.now() - t0) / 1000);
-    }),
+    execFile(
+      withTime ? TIME : cmd,
+      withTime ? ['-f', '@@cpu %U %S', cmd, ...args] : args,
+      { cwd: ROOT, maxBuffer: 64 * 2 ** 20 },
+      (err, _out, stderr) => {
+        const wall = (performance.now() - t0) / 1000;
+        if (err) {
+          const last = (stderr || err.message).trim().split('\n').slice(-1)[0];
+          process.stderr.write(`failed: ${cmd} ${args.join(' ')}: ${last}\n`);
+          return resolve(Number.NaN);
+        }
+        const m = /@@cpu ([\d.]+) ([\d.]+)/.exec(stderr);
+        if (cpuOf && m) {
+          const [who, op] = cpuOf;
+          ((cpu[who] ??= { noop: [], ps: [] })[op] ??= []).push(Number(m[1]) + Number(m[2]));
+        }
+        resolve(wall);
+      },
+    ),
   );
 }
 
@@ -96,14 +118,14 @@ interface Subject {
 }
 
 function cliSubject(key: 'tsstack' | 'compose', cmd: string, pre: string[]): Subject {
-  const run = (file: string, project: string, ...args: string[]) =>
-    timed(cmd, [...pre, '-f', file, '-p', project, ...args]);
+  const run = (file: string, project: string, args: string[], cpuOf?: 'noop' | 'ps') =>
+    timed(cmd, [...pre, '-f', file, '-p', project, ...args], cpuOf && [key, cpuOf]);
   return {
     key,
-    up: (file, project) => run(file, project, 'up', '-d'),
-    noop: (file, project) => run(file, project, 'up', '-d'),
-    ps: (file, project) => run(file, project, 'ps'),
-    down: (file, project, t) => run(file, project, 'down', ...(t === undefined ? [] : ['-t', String(t)])),
+    up: (file, project) => run(file, project, ['up', '-d']),
+    noop: (file, project) => run(file, project, ['up', '-d'], 'noop'),
+    ps: (file, project) => run(file, project, ['ps'], 'ps'),
+    down: (file, project, t) => run(file, project, ['down', ...(t === undefined ? [] : ['-t', String(t)])]),
   };
 }
 
@@ -221,6 +243,7 @@ async function main(): Promise<void> {
   const tmp = await mkdtemp(join(tmpdir(), 'tsstack-bench-up-'));
   const rows: string[][] = [];
   const spread: string[] = [];
+  const cpuBySize: [number, typeof cpu][] = [];
   try {
     const termFile = join(tmp, 'term.yml');
     await writeFile(termFile, stackYaml(IGNORE_TERM_SERVICES));
@@ -229,8 +252,10 @@ async function main(): Promise<void> {
       const file = join(tmp, `stack-${n}.yml`);
       await writeFile(file, stackYaml(n, '1s'));
       const s = emptySamples();
+      cpu = {};
       for (let k = 0; k < rounds; k++) await round(subjects, file, n, s, k);
       results.push([n, s]);
+      cpuBySize.push([n, cpu]);
     }
     const term = emptySamples();
     for (let k = 0; k < rounds; k++) await termRound(subjects, termFile, term, k);
@@ -287,6 +312,18 @@ async function main(): Promise<void> {
   );
   const note = composeNote(compose);
   if (note) console.log(`note: ${note}`);
+  // CPU time moves much less than wall time when the machine is shared.
+  if (HAS_TIME) {
+    const ms = (xs: number[] | undefined) => (xs?.length ? `${(median(xs) * 1000).toFixed(0)} ms` : '–');
+    console.log('CPU time (user + system of the whole process, medians):');
+    for (const [n, c] of cpuBySize)
+      for (const op of ['noop', 'ps'] as const) {
+        const [ts, dc] = [median(c.tsstack?.[op] ?? []), median(c.compose?.[op] ?? [])];
+        console.log(
+          `  ${n} ${op === 'noop' ? '`up -d` no-op' : '`ps`'}: tsstack ${ms(c.tsstack?.[op])}, Compose v2 ${ms(c.compose?.[op])}, tsstack / Compose ${ratio(ts, dc)}`,
+        );
+      }
+  }
   console.log(`load average at the end: ${loadAverage()}`);
   console.log('runs (s):');
   for (const line of spread) console.log(`  ${line}`);

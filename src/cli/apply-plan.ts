@@ -7,7 +7,7 @@ import type { Plan } from '../reconciler/operations.js';
 import type { Runtime } from '../runtime/types.js';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { loadProject, runtimeFromEnv } from './context.js';
+import { loadProjectAndConnect } from './context.js';
 import { lockForCommand } from './lock.js';
 import { printProgress } from './progress.js';
 
@@ -49,8 +49,10 @@ export function registerLifecycleCommand(program: Command, c: LifecycleCommand):
   if (c.timeout) command.option('-t, --timeout <seconds>', 'seconds to wait before killing');
   command.action(async (services: string[], opts: { timeout?: string }, cmd: Command) => {
     const timeout = parseTimeout(opts.timeout);
-    const { stack } = await loadProject(cmd, { allowMissing: true });
-    const runtime = await runtimeFromEnv();
+    const {
+      loaded: { stack },
+      runtime,
+    } = await loadProjectAndConnect(cmd, { allowMissing: true });
     await lockForCommand(cmd, stack.name);
     const observed = await observe(runtime, stack.name);
     const plan = c.plan(observed, { services: services.length > 0 ? services : undefined, timeout });

@@ -4,7 +4,7 @@ import { serviceImage } from '../../reconciler/desired.js';
 import { planDown } from '../../reconciler/lifecycle.js';
 import { observe } from '../../reconciler/observe.js';
 import { applyWithProgress, parseTimeout } from '../apply-plan.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
+import { loadProjectAndConnect } from '../context.js';
 import { lockForCommand } from '../lock.js';
 
 interface DownOptions {
@@ -33,8 +33,10 @@ export function registerDown(program: Command): void {
       if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
         throw new UsageError(`--rmi must be "local" or "all", not "${opts.rmi}"`);
       const timeout = parseTimeout(opts.timeout);
-      const { stack } = await loadProject(cmd, { allowMissing: true });
-      const runtime = await runtimeFromEnv();
+      const {
+        loaded: { stack },
+        runtime,
+      } = await loadProjectAndConnect(cmd, { allowMissing: true });
       await lockForCommand(cmd, stack.name);
       const observed = await observe(runtime, stack.name);
       const services = Object.values(stack.services);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { loadProject, runtimeFromEnv } from '../context.js';
+import { loadProjectAndConnect } from '../context.js';
 import {
   formatPorts,
   listProjectContainers,
@@ -61,8 +61,10 @@ export function registerPs(program: Command): void {
         target.isSwarmTarget(opts.target);
         return target.swarmPs(cmd, services, { format: opts.format, all: opts.all });
       }
-      const { stack } = await loadProject(cmd, { allowMissing: true });
-      const runtime = await runtimeFromEnv();
+      const {
+        loaded: { stack },
+        runtime,
+      } = await loadProjectAndConnect(cmd, { allowMissing: true });
       const containers = await listProjectContainers(runtime, stack, { all: opts.all ?? false, services });
       const out = process.stdout;
       if (opts.services) {

@@ -9,7 +9,7 @@ import { waitForServices } from '../../scheduler/wait.js';
 import { renderPlan } from '../../reconciler/render.js';
 import type { WatchController } from '../../watch/controller.js';
 import { parseTimeout } from '../apply-plan.js';
-import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';
+import { globalOptions, loadProject, loadProjectAndConnect } from '../context.js';
 import type { LogFormat } from '../headless.js';
 import { tuneHeapForSupervisor } from '../heap-flags.js';
 import { lockForCommand } from '../lock.js';
@@ -93,11 +93,14 @@ export function registerUp(program: Command): void {
       const timeout = parseTimeout(opts.timeout);
       const logFormat = parseLogFormat(opts.logFormat);
       const since = Math.floor(Date.now() / 1000);
-      const { stack: loaded, raw: document } = await loadProject(cmd);
-      const stack = withScale(loaded, parseScale(loaded, opts.scale ?? []));
       const waitTimeout = parseTimeout(opts.waitTimeout);
       const concurrency = parsePositive('--parallel', opts.parallel);
-      const runtime = await runtimeFromEnv();
+      const {
+        loaded: { stack, document },
+        runtime,
+      } = await loadProjectAndConnect(cmd, {
+        check: (l) => ({ stack: withScale(l.stack, parseScale(l.stack, opts.scale ?? [])), document: l.raw }),
+      });
       const selected = services.length > 0 ? services : undefined;
       const common = {
         services: selected,
