@@ -56,7 +56,7 @@ export function registerUp(program: Command): void {
     .option('--wait-timeout <seconds>', 'with --wait: give up after this many seconds')
     .option(
       '--parallel <n>',
-      'most engine calls at once (default: TSSTACK_PARALLEL, else 16; stops apart, 50)',
+      'most engine calls at once (default: TSSTACK_PARALLEL, else 50; stops apart, 50)',
     )
     .option('--scale <service=n>', 'run n replicas of service (repeatable)', collect, [])
     .option('-w, --watch', 'watch the stack files and develop.watch paths and apply each change')
