@@ -13,7 +13,7 @@ import { UsageError } from '../core/errors.js';
 import { compareApiVersions } from '../runtime/docker-mapping.js';
 import { checkFit, claimsResources } from '../scheduler/fit.js';
 import { applyPlan, throwIfFailed, type ApplyResult } from '../scheduler/apply.js';
-import { desired } from './desired.js';
+import { desired, withImageIds } from './desired.js';
 import type { DesiredState } from '../model/desired.js';
 import { ensureImages } from './images.js';
 import { observe } from './observe.js';
@@ -106,7 +106,7 @@ export async function converge(
     }),
     observe(runtime, stack.name),
   ]);
-  const want = desired(stack, { imageIds });
+  const want = withImageIds(base, imageIds);
   const plan = planActions(want, have, opts);
   opts.bus?.emit({ kind: 'plan.computed', operations: plan.operations.length, text: renderPlan(plan) });
   for (const note of plan.notes) opts.bus?.emit({ kind: 'warning', message: note });

@@ -135,7 +135,11 @@ export class DockerRuntime implements Runtime {
    * on every command's start. /version is asked only when its details are wanted (`info()`), or when
    * an old engine's ping names no API version.
    */
-  static async connect(ep: EngineEndpoint, env: Record<string, string | undefined>): Promise<DockerRuntime> {
+  static async connect(
+    ep: EngineEndpoint,
+    env: Record<string, string | undefined>,
+    abort?: AbortSignal,
+  ): Promise<DockerRuntime> {
     let docker: Docker;
     try {
       docker = new DockerClient(modemOptions(ep, env));
@@ -146,7 +150,8 @@ export class DockerRuntime implements Runtime {
     let pinged: string | undefined;
     let version: VersionAnswer | undefined;
     try {
-      const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
+      const timeout = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
+      const signal = abort ? AbortSignal.any([timeout, abort]) : timeout;
       pinged = await pingApiVersion(docker, signal);
       if (pinged === undefined)
         version = (await untyped(docker, 'version')({ abortSignal: signal })) as VersionAnswer;

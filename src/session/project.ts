@@ -49,8 +49,35 @@ export async function loadProject(
 }
 
 /** Connects to the engine from the environment (DOCKER_HOST or the default socket). */
-export async function runtimeFromEnv(): Promise<Runtime> {
+export async function runtimeFromEnv(signal?: AbortSignal): Promise<Runtime> {
   // Loaded on first use: dockerode and its protocol buffers are not needed by `config` or `export`.
   const { connectRuntime } = await import('../runtime/index.js');
-  return connectRuntime({ env: process.env });
+  return connectRuntime({ env: process.env, signal });
+}
+
+/**
+ * loadProject and runtimeFromEnv, the engine's answer to the connect (one GET /_ping) arriving while the
+ * stack files are read: on a busy machine every wait for the engine is a trip through the run queue, and
+ * this takes one off every command. Errors in the stack file, and those `check` throws (the command's own
+ * checks of it), still come first (exit 2), and then the connect is abandoned.
+ */
+export async function loadProjectAndConnect<T = LoadedStack>(
+  g: GlobalOptions,
+  opts: { allowMissing?: boolean; target?: Target; check?: (loaded: LoadedStack) => T } = {},
+): Promise<{ loaded: T; runtime: Runtime }> {
+  const abandon = new AbortController();
+  const connecting = runtimeFromEnv(abandon.signal);
+  // Awaited below, after the stack file's own errors; until then a failure must not go unhandled.
+  connecting.catch(() => undefined);
+  // One turn of the event loop sends the ping before reading the files keeps the thread busy.
+  await new Promise((resolve) => setImmediate(resolve));
+  let loaded: T;
+  try {
+    const project = await loadProject(g, opts);
+    loaded = opts.check ? opts.check(project) : (project as T);
+  } catch (err) {
+    abandon.abort();
+    throw err;
+  }
+  return { loaded, runtime: await connecting };
 }

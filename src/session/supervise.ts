@@ -16,6 +16,7 @@ import type { Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 import { startSupervisor } from '../scheduler/supervisor.js';
 import type { UiHandle } from '../ui/render.js';
+import { loadUi } from './load-ui.js';
 import { startHeadless, type LogFormat } from './headless.js';
 import { serviceActions } from './service-actions.js';
 import { closeViews } from './views.js';
@@ -111,7 +112,7 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   let headless: ReturnType<typeof startHeadless> | undefined;
   if (o.ui) {
     // Loaded only when used: Ink, React and the layout engine cost a headless supervisor ~14 MB of RSS.
-    const { startUi } = await import('../ui/render.js');
+    const { startUi } = await loadUi();
     ui = startUi({
       bus,
       store,

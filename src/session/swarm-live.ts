@@ -12,6 +12,7 @@ import { swarmActions } from '../swarm/actions.js';
 import { observeTasks } from '../swarm/observe.js';
 import { emptySnapshot, liveEvents, liveSnapshot, serviceName, type LiveSnapshot } from '../swarm/live.js';
 import type { UiHandle } from '../ui/render.js';
+import { loadUi } from './load-ui.js';
 import { startHeadless, type LogFormat } from './headless.js';
 import { closeViews } from './views.js';
 
@@ -185,7 +186,7 @@ export async function watchSwarm(o: WatchSwarmOptions): Promise<void> {
   let ui: UiHandle | undefined;
   let headless: ReturnType<typeof startHeadless> | undefined;
   if (o.ui) {
-    const { startUi } = await import('../ui/render.js');
+    const { startUi } = await loadUi();
     // r and s act on the swarm service; the feed's next poll shows its tasks change. b never gets here:
     // a swarm has no local build, the App says so itself.
     const actions = swarmActions({ swarm: o.swarm, project: o.project, bus, replicas: o.replicas });

@@ -15,7 +15,7 @@ import type { LogFormat } from './headless.js';
 import { tuneHeapForSupervisor } from './heap-flags.js';
 import { lockProject } from './lock.js';
 import { printProgress } from './progress.js';
-import { loadProject, runtimeFromEnv, type GlobalOptions } from './project.js';
+import { loadProject, loadProjectAndConnect, type GlobalOptions } from './project.js';
 
 export interface UpSessionOptions {
   /** Which project (the global options). */
@@ -52,9 +52,12 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   const live = chooseLiveUi(o.headless);
   if (!live.ui && !o.detach && !o.dryRun && !o.wait && !o.noStart) tuneHeapForSupervisor(process.env);
   const since = Math.floor(Date.now() / 1000);
-  const { stack: loaded, raw: document } = await loadProject(o.project);
-  const stack = withScale(loaded, parseScale(loaded, o.scale ?? []));
-  const runtime = await runtimeFromEnv();
+  const {
+    loaded: { stack, document },
+    runtime,
+  } = await loadProjectAndConnect(o.project, {
+    check: (l) => ({ stack: withScale(l.stack, parseScale(l.stack, o.scale ?? [])), document: l.raw }),
+  });
   const selected = o.services.length > 0 ? o.services : undefined;
   const common = {
     services: selected,

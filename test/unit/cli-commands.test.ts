@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { commandName } from '../../src/cli/commands/index.js';
+import { commandName } from '../../src/cli/command-name.js';
 
 const argv = (...args: string[]) => ['node', 'tsstack', ...args];
 

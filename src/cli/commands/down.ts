@@ -5,8 +5,7 @@ import { planDown } from '../../reconciler/lifecycle.js';
 import { observe } from '../../reconciler/observe.js';
 import { applyWithProgress } from '../../session/apply-plan.js';
 import { parseTimeout } from '../options.js';
-import { runtimeFromEnv } from '../../session/project.js';
-import { globalOptions, loadProject, lockForCommand } from '../context.js';
+import { globalOptions, loadProjectAndConnect, lockForCommand } from '../context.js';
 
 interface DownOptions {
   volumes?: boolean;
@@ -34,8 +33,10 @@ export function registerDown(program: Command): void {
       if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
         throw new UsageError(`--rmi must be "local" or "all", not "${opts.rmi}"`);
       const timeout = parseTimeout(opts.timeout);
-      const { stack } = await loadProject(cmd, { allowMissing: true });
-      const runtime = await runtimeFromEnv();
+      const {
+        loaded: { stack },
+        runtime,
+      } = await loadProjectAndConnect(cmd, { allowMissing: true });
       await lockForCommand(cmd, stack.name);
       const observed = await observe(runtime, stack.name);
       const services = Object.values(stack.services);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { commandName } from '../command-name.js';
 
 type Register = (program: Command) => void;
 
@@ -29,34 +30,6 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   top: async () => (await import('./top.js')).registerTop,
   scale: async () => (await import('./scale.js')).registerScale,
 };
-
-const ALIASES: Record<string, string> = { attach: 'top' };
-
-/** Global options that take a value, so the command name is the first word that is not one of them. */
-const GLOBAL_WITH_VALUE = new Set([
-  '-f',
-  '--file',
-  '-p',
-  '--project-name',
-  '--project-directory',
-  '--env-file',
-  '--profile',
-]);
-
-/** The subcommand named on the command line, if any (argv as process.argv: node, script, ...). */
-export function commandName(argv: readonly string[]): string | undefined {
-  for (let i = 2; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') return undefined;
-    if (GLOBAL_WITH_VALUE.has(arg)) {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) continue;
-    return ALIASES[arg] ?? arg;
-  }
-  return undefined;
-}
 
 /** Adds the command being run to the program, or every command when none (or an unknown one) is named, for help. */
 export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {

@@ -4,8 +4,7 @@ import type { ObservedState } from '../../model/observed.js';
 import type { Plan } from '../../model/plan.js';
 import { observe } from '../../reconciler/observe.js';
 import { applyWithProgress } from '../../session/apply-plan.js';
-import { runtimeFromEnv } from '../../session/project.js';
-import { loadProject, lockForCommand } from '../context.js';
+import { loadProjectAndConnect, lockForCommand } from '../context.js';
 import { parseTimeout } from '../options.js';
 
 export interface LifecycleCommand {
@@ -25,8 +24,10 @@ export function registerLifecycleCommand(program: Command, c: LifecycleCommand):
   if (c.timeout) command.option('-t, --timeout <seconds>', 'seconds to wait before killing');
   command.action(async (services: string[], opts: { timeout?: string }, cmd: Command) => {
     const timeout = parseTimeout(opts.timeout);
-    const { stack } = await loadProject(cmd, { allowMissing: true });
-    const runtime = await runtimeFromEnv();
+    const {
+      loaded: { stack },
+      runtime,
+    } = await loadProjectAndConnect(cmd, { allowMissing: true });
     await lockForCommand(cmd, stack.name);
     const observed = await observe(runtime, stack.name);
     const plan = c.plan(observed, { services: services.length > 0 ? services : undefined, timeout });

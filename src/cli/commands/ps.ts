@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { runtimeFromEnv } from '../../session/project.js';
-import { globalOptions, loadProject } from '../context.js';
+import { globalOptions, loadProjectAndConnect } from '../context.js';
 import {
   formatPorts,
   listProjectContainers,
@@ -62,8 +61,10 @@ export function registerPs(program: Command): void {
         target.isSwarmTarget(opts.target);
         return target.swarmPs(globalOptions(cmd), services, { format: opts.format, all: opts.all });
       }
-      const { stack } = await loadProject(cmd, { allowMissing: true });
-      const runtime = await runtimeFromEnv();
+      const {
+        loaded: { stack },
+        runtime,
+      } = await loadProjectAndConnect(cmd, { allowMissing: true });
       const containers = await listProjectContainers(runtime, stack, { all: opts.all ?? false, services });
       const out = process.stdout;
       if (opts.services) {

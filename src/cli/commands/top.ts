@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import { loadUi } from '../../session/load-ui.js';
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../events/bus.js';
 import { startEngineFeed } from '../../events/engine-feed.js';
 import { ViewStore } from '../../events/store.js';
-import { startUi } from '../../ui/render.js';
 import { liveUiUnavailable } from '../../ui/terminal.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { globalOptions, loadProject } from '../context.js';
@@ -33,6 +33,7 @@ export function registerTop(program: Command): void {
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
+      const { startUi } = await loadUi();
       const bus = new EventBus();
       const store = new ViewStore();
       const detachStore = store.attach(bus);
