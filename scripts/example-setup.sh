@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What examples/todo (the real stack: PostgreSQL, Redis, nginx and a Python app) and its tests need, on top of
 # engine-setup.sh: Debian's debootstrap (to make the images) and wrk (the load in the zero-downtime test and
-# bench/real), and the offline tsstack-example/* images on the default engine. Safe to run again; a second
-# run takes seconds.
+# bench/real), the offline tsstack-example/* images on the default engine, and the real-stack engine with the
+# same images (scripts/engine-real-stack.sh). Safe to run again; a second run takes seconds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -15,3 +15,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 bash "$here/build-example-images.sh"
+[ "${TSSTACK_SKIP_REAL_STACK_ENGINE:-}" = 1 ] || bash "$here/engine-real-stack.sh" up
