@@ -82,3 +82,6 @@ log "engine $(docker version --format '{{.Server.Version}}') answers on $sock"
 
 # The second engine (Docker Engine 20.10) that the runtime and integration tests also run against.
 [ "${TSSTACK_SKIP_LEGACY_ENGINE:-}" = 1 ] || bash "$here/engine-legacy.sh" up
+
+# examples/todo's images (Debian's PostgreSQL, Redis, nginx, Python), wrk, and the real-stack test engine.
+[ "${TSSTACK_SKIP_EXAMPLE_IMAGES:-}" = 1 ] || bash "$here/example-setup.sh"

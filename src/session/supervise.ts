@@ -156,7 +156,8 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   const exitCodeFor = (): number =>
     o.exitCodeFrom !== undefined ? (exitCodes.get(o.exitCodeFrom) ?? 0) : abortOnExit ? (firstExit ?? 0) : 0;
 
-  // Headless, like Compose: when every watched container has exited (and stays so), the session ends.
+  // Headless, like Compose: when every watched container has exited (and stays so), the session ends;
+  // not when they exited because the engine is going away.
   let offDone = () => undefined as void;
 
   let interrupts = 0;
@@ -206,7 +207,16 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
       await Promise.race([prepared, ended]);
     }
     live = true;
-    if (!ui) offDone = watchAllExited(store, services, () => end({ kind: 'stop', code: exitCodeFor() }));
+    if (!ui) {
+      const engineAnswers = () =>
+        o.runtime.ping(AbortSignal.timeout(5000)).then(
+          () => true,
+          () => false,
+        );
+      offDone = watchAllExited(store, services, engineAnswers, () =>
+        end({ kind: 'stop', code: exitCodeFor() }),
+      );
+    }
     const first = await ended;
     if (first.kind === 'detach') return 0;
     code = first.code;
@@ -254,22 +264,40 @@ async function stopStack(
   }
 }
 
-/** Calls `done` once every replica of `services` has exited and nothing restarts it for two seconds. */
-function watchAllExited(store: ViewStore, services: string[], done: () => void): () => void {
+/**
+ * Calls `done` once every replica of `services` has exited, nothing restarts it for two seconds, and the
+ * engine still answers. A daemon that shuts down stops every container first (and refuses new API calls
+ * from the start): that is an engine outage, which the feed reconnects from, not the end of the stack.
+ */
+function watchAllExited(
+  store: ViewStore,
+  services: string[],
+  engineAnswers: () => Promise<boolean>,
+  done: () => void,
+): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   const allExited = () => {
     const s = store.getState();
     const replicas = services.flatMap((n) => s.services[n]?.replicas ?? []);
-    return replicas.length > 0 && replicas.every((r) => r.phase === 'exited' || r.phase === 'stopped');
+    return (
+      s.engine.connected &&
+      replicas.length > 0 &&
+      replicas.every((r) => r.phase === 'exited' || r.phase === 'stopped')
+    );
   };
   const off = store.subscribe(() => {
     if (timer !== undefined || !allExited()) return;
     timer = setTimeout(() => {
       timer = undefined;
-      if (allExited()) done();
+      if (!allExited()) return;
+      void engineAnswers().then((answers) => {
+        if (answers && !stopped && allExited()) done();
+      });
     }, 2000);
   });
   return () => {
+    stopped = true;
     off();
     if (timer !== undefined) clearTimeout(timer);
   };
