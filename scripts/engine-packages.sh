@@ -110,7 +110,7 @@ install_registry() {
 
 # bookworm's docker.io 20.10, unpacked (not installed) for the second engine.
 unpack_legacy_engine() {
-  [ -x "$legacy_root/usr/sbin/dockerd" ] && return 0
+  [ -x "$legacy_root/usr/sbin/dockerd" ] && "$legacy_root/usr/sbin/dockerd" --version >/dev/null 2>&1 && return 0
   local deb version
   version=$(apt-cache madison docker.io | awk -F'|' '$2 ~ /^ *20\.10\./ { gsub(/ /, "", $2); print $2; exit }')
   [ -n "$version" ] || { echo "engine-packages: bookworm's docker.io 20.10 is not in the apt lists" >&2; return 1; }
@@ -122,6 +122,15 @@ unpack_legacy_engine() {
   fi
   mkdir -p "$legacy_root"
   dpkg-deb -x "$deb" "$legacy_root"
+  # Unpacked, not installed: its shared libraries (libdevmapper for 20.10) come from bookworm by hand.
+  local libs
+  libs=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed -n 's/^ *\(lib[a-z0-9.+-]*\).*/\1/p' | grep -v '^libc6$' || true)
+  if [ -n "$libs" ]; then
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $libs >/dev/null
+  fi
+  "$legacy_root/usr/sbin/dockerd" --version >/dev/null ||
+    { echo "engine-packages: the unpacked Docker Engine 20.10 does not run (missing libraries?)" >&2; return 1; }
   log "unpacked Docker Engine $("$legacy_root/usr/sbin/dockerd" --version | sed 's/^Docker version //') into $legacy_root"
 }
 
