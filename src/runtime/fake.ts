@@ -7,6 +7,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { EngineError } from '../core/errors.js';
 import type {
+  AttachRequest,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -27,6 +28,7 @@ import type {
   ProgressEvent,
   RemoveOptions,
   Runtime,
+  StreamSession,
   VolumeCreateSpec,
   VolumeSummary,
 } from './types.js';
@@ -488,6 +490,16 @@ export class FakeRuntime implements Runtime {
   async exec(id: string, req: ExecRequest): Promise<ExecSession> {
     this.record('exec', [id, req]);
     throw new EngineError('exec is not supported by the fake runtime', 501);
+  }
+
+  async execDetached(id: string, req: ExecRequest): Promise<void> {
+    this.record('execDetached', [id, req]);
+    throw new EngineError('exec is not supported by the fake runtime', 501);
+  }
+
+  async attachContainer(id: string, req: AttachRequest): Promise<StreamSession> {
+    this.record('attachContainer', [id, req]);
+    throw new EngineError('attach is not supported by the fake runtime', 501);
   }
 
   async *stats(id: string): AsyncIterable<ContainerStats> {
