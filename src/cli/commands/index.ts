@@ -22,14 +22,14 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ps: async () => (await import('./ps.js')).registerPs,
   logs: async () => (await import('./logs.js')).registerLogs,
   exec: async () => (await import('./exec.js')).registerExec,
+  attach: async () => (await import('./attach.js')).registerAttach,
   port: async () => (await import('./port.js')).registerPort,
   images: async () => (await import('./images.js')).registerImages,
   ls: async () => (await import('./ls.js')).registerLs,
+  ui: async () => (await import('./ui.js')).registerUi,
   top: async () => (await import('./top.js')).registerTop,
   scale: async () => (await import('./scale.js')).registerScale,
 };
-
-const ALIASES: Record<string, string> = { attach: 'top' };
 
 /** Global options that take a value, so the command name is the first word that is not one of them. */
 const GLOBAL_WITH_VALUE = new Set([
@@ -52,7 +52,7 @@ export function commandName(argv: readonly string[]): string | undefined {
       continue;
     }
     if (arg.startsWith('-')) continue;
-    return ALIASES[arg] ?? arg;
+    return arg;
   }
   return undefined;
 }
