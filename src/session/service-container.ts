@@ -35,8 +35,7 @@ export async function runningServiceContainer(
   const target = containers.find((c) => c.replica === index);
   if (!target || target.summary.state !== 'running') {
     const which = index === 1 ? `service "${service}"` : `replica ${index} of service "${service}"`;
-    const state = target ? ` (${target.summary.state})` : '';
-    throw new TsstackError(`${which} is not running${state}`, 1);
+    throw new TsstackError(`${which} is not running`, 1);
   }
   return target.summary;
 }

@@ -221,7 +221,7 @@ export async function watchSwarm(o: WatchSwarmOptions): Promise<void> {
   );
 }
 
-/** The project's services as the swarm has them, for `top` without a stack file. */
+/** The project's services as the swarm has them, for `ui` without a stack file. */
 export async function swarmServiceNames(swarm: SwarmRuntime, project: string): Promise<string[]> {
   const list = await swarm.listServices(projectFilter(project));
   return list.map((s) => serviceName(project, s)).sort();

@@ -33,7 +33,7 @@ describe('the container exec and attach act on', () => {
 
   it('one that exists but does not run is reported as not running (exit 1)', async () => {
     const stopped = runningServiceContainer(fake, stack, 'web', 2);
-    await expect(stopped).rejects.toThrow('replica 2 of service "web" is not running (exited)');
+    await expect(stopped).rejects.toThrow('replica 2 of service "web" is not running');
     await expect(stopped).rejects.not.toThrow(UsageError);
     await expect(runningServiceContainer(fake, stack, 'db', 1)).rejects.toThrow(
       'service "db" is not running',
