@@ -29,12 +29,7 @@ export function registerAttach(program: Command): void {
     .option('--detach-keys <keys>', 'keys that detach, leaving the container running (default ctrl-p,ctrl-q)')
     .option('--index <n>', 'replica of the service (default 1)')
     .option('--no-stdin', 'do not attach stdin')
-    .option(
-      '--sig-proxy [bool]',
-      'forward signals to the process (default true; no TTY only)',
-      parseBool,
-      true,
-    )
+    .option('--sig-proxy [bool]', 'forward signals to the process (only without a TTY)', parseBool, true)
     .option('--no-sig-proxy', 'do not forward signals')
     .action(async (service: string, opts: AttachOptions, cmd: Command) => {
       const index = parseIndex(opts.index);
