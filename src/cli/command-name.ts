@@ -3,8 +3,6 @@
  * and the launcher keeps a compiled-code cache per command (see code-cache.ts).
  */
 
-const ALIASES: Record<string, string> = { attach: 'top' };
-
 /** Global options that take a value, so the command name is the first word that is not one of them. */
 const GLOBAL_WITH_VALUE = new Set([
   '-f',
@@ -26,7 +24,7 @@ export function commandName(argv: readonly string[]): string | undefined {
       continue;
     }
     if (arg.startsWith('-')) continue;
-    return ALIASES[arg] ?? arg;
+    return arg;
   }
   return undefined;
 }

@@ -124,6 +124,7 @@ function hostConfig(spec: ContainerCreateSpec, apiVersion: string, networkMode?:
     RestartPolicy: spec.restartPolicy
       ? { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.maximumRetryCount ?? 0 }
       : undefined,
+    AutoRemove: spec.autoRemove,
     NanoCpus: r.cpus !== undefined ? Math.round(r.cpus * 1e9) : undefined,
     CpuShares: r.cpuShares,
     CpusetCpus: r.cpusetCpus,
@@ -174,7 +175,8 @@ export function containerCreateBody(spec: ContainerCreateSpec, apiVersion: strin
     Domainname: spec.domainname,
     Tty: spec.tty ?? false,
     OpenStdin: spec.openStdin ?? false,
-    AttachStdin: false,
+    StdinOnce: spec.stdinOnce,
+    AttachStdin: spec.stdinOnce ?? false,
     AttachStdout: true,
     AttachStderr: true,
     ExposedPorts: exposed,

@@ -29,9 +29,11 @@ import {
   summaryFromInspect,
   summaryFromList,
 } from './docker-mapping.js';
-import { containerLogs, engineEvents, execInContainer, containerStats } from './docker-streams.js';
+import { containerLogs, engineEvents, containerStats } from './docker-streams.js';
+import { attachToContainer, execDetached, execInContainer } from './docker-sessions.js';
 import type {
   BuildOutcome,
+  AttachRequest,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -50,6 +52,7 @@ import type {
   ProgressEvent,
   RemoveOptions,
   Runtime,
+  StreamSession,
   VolumeCreateSpec,
   VolumeSummary,
 } from './types.js';
@@ -465,6 +468,14 @@ export class DockerRuntime implements Runtime {
 
   exec(id: string, req: ExecRequest): Promise<ExecSession> {
     return execInContainer(this.docker, id, req);
+  }
+
+  execDetached(id: string, req: ExecRequest): Promise<void> {
+    return execDetached(this.docker, id, req);
+  }
+
+  attachContainer(id: string, req: AttachRequest): Promise<StreamSession> {
+    return attachToContainer(this.docker, id, req);
   }
 
   stats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats> {

@@ -8,6 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import { EngineError } from '../core/errors.js';
 import type {
   BuildOutcome,
+  AttachRequest,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -28,6 +29,7 @@ import type {
   ProgressEvent,
   RemoveOptions,
   Runtime,
+  StreamSession,
   VolumeCreateSpec,
   VolumeSummary,
 } from './types.js';
@@ -516,6 +518,16 @@ export class FakeRuntime implements Runtime {
   async exec(id: string, req: ExecRequest): Promise<ExecSession> {
     this.record('exec', [id, req]);
     throw new EngineError('exec is not supported by the fake runtime', 501);
+  }
+
+  async execDetached(id: string, req: ExecRequest): Promise<void> {
+    this.record('execDetached', [id, req]);
+    throw new EngineError('exec is not supported by the fake runtime', 501);
+  }
+
+  async attachContainer(id: string, req: AttachRequest): Promise<StreamSession> {
+    this.record('attachContainer', [id, req]);
+    throw new EngineError('attach is not supported by the fake runtime', 501);
   }
 
   async *stats(id: string): AsyncIterable<ContainerStats> {

@@ -116,6 +116,8 @@ export interface ContainerCreateSpec {
   domainname?: string;
   tty?: boolean;
   openStdin?: boolean;
+  /** Close the container's stdin when the first attached client ends its input (`run -i`). */
+  stdinOnce?: boolean;
   exposedPorts: { target: number; protocol: 'tcp' | 'udp' | 'sctp' }[];
   ports: PortBinding[];
   mounts: Mount[];
@@ -124,6 +126,8 @@ export interface ContainerCreateSpec {
   /** Networks to attach, the first at create time, the rest connected before start. */
   networks: NetworkAttachment[];
   restartPolicy?: RestartPolicy;
+  /** The engine removes the container when it exits (`run -d --rm`). */
+  autoRemove?: boolean;
   healthcheck?: HealthcheckConfig;
   resources?: ResourceConfig;
   stopSignal?: string;
@@ -293,15 +297,37 @@ export interface ExecRequest {
   tty: boolean;
   /** Attach stdin (interactive). */
   stdin: boolean;
+  /** The key sequence that detaches from a TTY session (`ctrl-p,ctrl-q` form); the engine's default when absent. */
+  detachKeys?: string;
 }
 
-/** A running exec: streams for the caller to pipe, and a promise of its exit code. */
-export interface ExecSession {
+/**
+ * A hijacked connection to a process's standard streams (an exec, or a container's main process). With a
+ * TTY the engine sends one raw stream, given here as `stdout` (`stderr` stays empty).
+ */
+export interface StreamSession {
+  tty: boolean;
   stdout: NodeJS.ReadableStream;
   stderr: NodeJS.ReadableStream;
+  /** Present when stdin is attached. Ending it closes the process's stdin when it has no TTY. */
   stdin?: NodeJS.WritableStream;
   resize(rows: number, cols: number): Promise<void>;
+  /** Resolves once the engine has closed the connection (the process ended, or the session was closed). */
+  closed: Promise<void>;
+  /** Drops the connection, leaving the process running (a detach). */
+  close(): void;
+}
+
+/** A running exec: its streams, and a promise of its exit code (rejected when the session was closed). */
+export interface ExecSession extends StreamSession {
   exitCode: Promise<number>;
+}
+
+export interface AttachRequest {
+  /** Attach stdin, when the container keeps it open (`stdin_open`); the session has no `stdin` otherwise. */
+  stdin: boolean;
+  /** As in ExecRequest. */
+  detachKeys?: string;
 }
 
 export interface ContainerStats {
@@ -395,6 +421,13 @@ export interface Runtime {
   events(filter: LabelFilter, signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<EngineEvent>;
   logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
   exec(id: string, req: ExecRequest): Promise<ExecSession>;
+  /** Starts a command in the container and returns at once, without its streams or exit code (`exec -d`). */
+  execDetached(id: string, req: ExecRequest): Promise<void>;
+  /**
+   * Connects to the standard streams of a container's main process, from now on (no earlier output). Attach
+   * before starting a container to see all of its output.
+   */
+  attachContainer(id: string, req: AttachRequest): Promise<StreamSession>;
   stats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats>;
   /** Extracts a tar archive into `path` inside the container (used by watch sync). */
   putArchive(id: string, path: string, tar: NodeJS.ReadableStream | Buffer): Promise<void>;

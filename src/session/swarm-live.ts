@@ -1,5 +1,5 @@
 /**
- * The live view of a swarm stack (`up --target swarm` attached, `top --target swarm`): a feed polls the
+ * The live view of a swarm stack (`up --target swarm` attached, `ui --target swarm`): a feed polls the
  * swarm's services and tasks (tasks have no engine events) and follows each service's log, emitting on the
  * same bus as the local target, so the store, the Ink UI and the headless output are the same. Leaving it
  * only detaches: the swarm keeps the stack running.
@@ -222,7 +222,7 @@ export async function watchSwarm(o: WatchSwarmOptions): Promise<void> {
   );
 }
 
-/** The project's services as the swarm has them, for `top` without a stack file. */
+/** The project's services as the swarm has them, for `ui` without a stack file. */
 export async function swarmServiceNames(swarm: SwarmRuntime, project: string): Promise<string[]> {
   const list = await swarm.listServices(projectFilter(project));
   return list.map((s) => serviceName(project, s)).sort();

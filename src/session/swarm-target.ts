@@ -124,7 +124,7 @@ export async function swarmUp(g: GlobalOptions, opts: SwarmUpOptions): Promise<v
   });
 }
 
-/** `top --target swarm`: the live UI of a deployed swarm stack; leaving it only detaches. */
+/** `ui --target swarm`: the live UI of a deployed swarm stack; leaving it only detaches. */
 export async function swarmTop(g: GlobalOptions, opts: { tail: number }): Promise<void> {
   const { stack } = await loadProject(g, { allowMissing: true });
   const { swarm } = await connect();

@@ -10,7 +10,8 @@ describe('command loading', () => {
     expect(commandName(argv('--project-directory', 'x', '--env-file', 'e', '--profile', 'p', 'config'))).toBe(
       'config',
     );
-    expect(commandName(argv('attach'))).toBe('top');
+    expect(commandName(argv('attach', 'web'))).toBe('attach');
+    expect(commandName(argv('ui'))).toBe('ui');
     expect(commandName(argv('--version'))).toBeUndefined();
   });
 
@@ -19,7 +20,7 @@ describe('command loading', () => {
     expect(one.commands.map((c) => c.name())).toEqual(['ps']);
     const all = await buildProgram(argv('--help'));
     expect(all.commands.map((c) => c.name())).toEqual(
-      expect.arrayContaining(['up', 'down', 'config', 'ps', 'logs']),
+      expect.arrayContaining(['up', 'down', 'config', 'ps', 'logs', 'run', 'exec', 'attach', 'ui']),
     );
     const unknown = await buildProgram(argv('nosuch'));
     expect(unknown.commands.length).toBe(all.commands.length);

@@ -24,9 +24,11 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ps: async () => (await import('./ps.js')).registerPs,
   logs: async () => (await import('./logs.js')).registerLogs,
   exec: async () => (await import('./exec.js')).registerExec,
+  attach: async () => (await import('./attach.js')).registerAttach,
   port: async () => (await import('./port.js')).registerPort,
   images: async () => (await import('./images.js')).registerImages,
   ls: async () => (await import('./ls.js')).registerLs,
+  ui: async () => (await import('./ui.js')).registerUi,
   top: async () => (await import('./top.js')).registerTop,
   scale: async () => (await import('./scale.js')).registerScale,
 };

@@ -9,11 +9,10 @@ import { runtimeFromEnv } from '../../session/project.js';
 import { globalOptions, loadProject } from '../context.js';
 import { serviceActions } from '../../session/service-actions.js';
 
-/** `tsstack top` (alias `attach`): the live UI on a stack that is already running; `q` only detaches. */
+/** `tsstack top`: the live UI on a stack that is already running; `q` only detaches. */
 export function registerTop(program: Command): void {
   program
     .command('top')
-    .alias('attach')
     .description('show the live UI of a running stack (q detaches; the stack keeps running)')
     .option('--tail <lines>', 'log lines of history to show per container', '50')
     .option('--target <target>', 'local (default) or swarm: the services and tasks of a swarm stack')

@@ -43,7 +43,10 @@ export function registerUp(program: Command): void {
     .option('--dry-run', 'print the plan and change nothing')
     .option('--wait', 'return once every service is running and healthy (or completed); implies -d')
     .option('--wait-timeout <seconds>', 'with --wait: give up after this many seconds')
-    .option('--parallel <n>', 'most engine calls at once (default: TSSTACK_PARALLEL, else 50; stops apart, 50)')
+    .option(
+      '--parallel <n>',
+      'most engine calls at once (default: TSSTACK_PARALLEL, else 50; stops apart, 50)',
+    )
     .option('--scale <service=n>', 'run n replicas of service (repeatable)', collect, [])
     .option('-w, --watch', 'watch the stack files and develop.watch paths and apply each change')
     .option('--headless', 'no live UI: prefixed log lines (the default when stdout is not a terminal)')

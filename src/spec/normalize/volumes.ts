@@ -37,23 +37,32 @@ export function isPathSource(source: string): boolean {
 }
 
 function volumeShort(ctx: NormalizeContext, text: string, at: PathSegment[]): ServiceVolume | undefined {
+  const vol = parseVolumeShort(text, (p) => ctx.absPath(p));
+  if (typeof vol === 'string') {
+    ctx.problem(at, vol);
+    return undefined;
+  }
+  return vol;
+}
+
+/**
+ * Compose's short volume syntax `[SOURCE:]TARGET[:MODE]` (also `run --volume`); a host path source is made
+ * absolute by `absPath`. Returns the volume, or a message saying what is wrong.
+ */
+export function parseVolumeShort(text: string, absPath: (p: string) => string): ServiceVolume | string {
   const parts = text.split(':');
-  if (parts.length > 3 || parts.some((p) => p === '')) {
-    ctx.problem(at, `${JSON.stringify(text)} is not a volume (expected [SOURCE:]TARGET[:MODE])`);
-    return undefined;
-  }
+  if (parts.length > 3 || parts.some((p) => p === ''))
+    return `${JSON.stringify(text)} is not a volume (expected [SOURCE:]TARGET[:MODE])`;
   const [source, target, mode] = (parts.length === 1 ? ['', parts[0]] : parts) as [string, string, string?];
-  if (!target.startsWith('/')) {
-    ctx.problem(at, `${JSON.stringify(text)}: the container path "${target}" must be absolute`);
-    return undefined;
-  }
+  if (!target.startsWith('/'))
+    return `${JSON.stringify(text)}: the container path "${target}" must be absolute`;
   // A lone container path is an anonymous volume.
   if (source === '') return { type: 'volume', target, read_only: false };
   const bind = isPathSource(source);
   const vol: ServiceVolume = bind
     ? {
         type: 'bind',
-        source: ctx.absPath(source),
+        source: absPath(source),
         target,
         read_only: false,
         bind: { create_host_path: true },
@@ -62,22 +71,16 @@ function volumeShort(ctx: NormalizeContext, text: string, at: PathSegment[]): Se
   for (const opt of mode ? mode.split(',') : []) {
     if (opt === 'ro' || opt === 'rw') vol.read_only = opt === 'ro';
     else if (opt === 'z' || opt === 'Z') {
-      if (vol.bind) vol.bind.selinux = opt;
-      else ctx.problem(at, `"${opt}" applies to bind mounts only`);
+      if (!vol.bind) return `"${opt}" applies to bind mounts only`;
+      vol.bind.selinux = opt;
     } else if (PROPAGATION.has(opt)) {
-      if (vol.bind) vol.bind.propagation = opt;
-      else ctx.problem(at, `"${opt}" applies to bind mounts only`);
+      if (!vol.bind) return `"${opt}" applies to bind mounts only`;
+      vol.bind.propagation = opt;
     } else if (opt === 'nocopy') {
-      if (vol.type === 'volume') vol.volume = { nocopy: true };
-      else ctx.problem(at, `"nocopy" applies to named volumes only`);
+      if (vol.type !== 'volume') return `"nocopy" applies to named volumes only`;
+      vol.volume = { nocopy: true };
     } else if (CONSISTENCY.has(opt)) vol.consistency = opt;
-    else {
-      ctx.problem(
-        at,
-        `${JSON.stringify(text)} has an unknown mode "${opt}" (expected ro, rw, z, Z, nocopy, ...)`,
-      );
-      return undefined;
-    }
+    else return `${JSON.stringify(text)} has an unknown mode "${opt}" (expected ro, rw, z, Z, nocopy, ...)`;
   }
   return vol;
 }
