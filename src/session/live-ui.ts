@@ -6,8 +6,8 @@ import { UsageError } from '../core/errors.js';
 import { EventBus } from '../events/bus.js';
 import { startEngineFeed } from '../events/engine-feed.js';
 import { ViewStore } from '../events/store.js';
-import { startUi } from '../ui/render.js';
 import { liveUiUnavailable } from '../ui/terminal.js';
+import { loadUi } from './load-ui.js';
 import { loadProject, runtimeFromEnv, type GlobalOptions } from './project.js';
 import { serviceActions } from './service-actions.js';
 
@@ -32,6 +32,7 @@ export async function liveUi(g: GlobalOptions, opts: LiveUiOptions): Promise<voi
   }
   const { stack } = await loadProject(g, { allowMissing: true });
   const runtime = await runtimeFromEnv();
+  const { startUi } = await loadUi();
   const bus = new EventBus();
   const store = new ViewStore();
   const detachStore = store.attach(bus);
