@@ -201,6 +201,26 @@ describe('printStack', () => {
     expect(printStack(a, 'yaml')).toBe(printStack(b, 'yaml'));
   });
 
+  it('leaves out bind: when a long-syntax bind has only the default create_host_path: false, as Compose does', () => {
+    const { stack: s } = normalizeYaml(`services:
+  a:
+    image: x
+    volumes:
+      - { type: bind, source: /a, target: /a }
+      - { type: bind, source: /b, target: /b, bind: { create_host_path: true } }
+      - { type: bind, source: /c, target: /c, bind: { propagation: rslave } }
+`);
+    const printed = parse(printStack(s, 'yaml')) as {
+      services: { a: { volumes: { target: string; bind?: unknown }[] } };
+    };
+    expect(printed.services.a.volumes.map((v) => [v.target, v.bind])).toEqual([
+      ['/a', undefined],
+      ['/b', { create_host_path: true }],
+      ['/c', { create_host_path: false, propagation: 'rslave' }],
+    ]);
+    expect(normalizeYaml(printStack(s, 'yaml')).stack).toEqual(s);
+  });
+
   it('keeps an explicitly empty network list (no default network on reload)', () => {
     const { stack: s } = normalizeYaml('services:\n  a:\n    image: x\n    networks: []\n');
     expect(s.services.a!.networks).toEqual({});
