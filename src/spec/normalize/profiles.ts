@@ -2,7 +2,8 @@ import type { ServiceSpec } from '../types.js';
 
 /**
  * Services that run: those without profiles, those with an enabled profile (`*` enables all), and everything
- * they depend on (depends_on, links, volumes_from, network_mode: service:x), whatever its profiles, as Compose does.
+ * they depend on (depends_on, links, volumes_from, network_mode / ipc / pid: service:x), whatever its profiles.
+ * Compose refuses a required dependency on a service its profiles disable instead (see docs/spec-loading.md).
  */
 export function activeServices(
   services: Record<string, ServiceSpec>,
@@ -25,7 +26,7 @@ export function activeServices(
   return active;
 }
 
-/** Names of the services `svc` needs: depends_on, links, volumes_from and network_mode references. */
+/** Names of the services `svc` needs: depends_on (with the implicit entries), links, volumes_from and network_mode references. */
 export function serviceDependencies(svc: ServiceSpec): string[] {
   const deps = Object.keys(svc.depends_on);
   for (const link of svc.links) deps.push(link.split(':')[0] as string);

@@ -7,6 +7,7 @@ import { normalizeDeploy } from './deploy.js';
 import { normalizeDevelop } from './develop.js';
 import { normalizeEnvironment } from './environment.js';
 import { normalizeHealthcheck } from './healthcheck.js';
+import { addImplicitDependencies } from './implicit-deps.js';
 import { normalizeServiceNetworks } from './networks.js';
 import { normalizePorts } from './ports.js';
 import { normalizeFileRefs } from './secrets.js';
@@ -141,6 +142,7 @@ export function normalizeService(ctx: NormalizeContext, name: string, value: unk
   setIf(fields, 'logging', normalizeLogging(ctx, s.logging, at('logging')));
   svc.replicas = replicaCount(ctx, s, svc, path);
   for (const [k, v] of Object.entries(s)) if (!KNOWN.has(k)) svc.extensions[k] = v;
+  addImplicitDependencies(svc);
   return svc;
 }
 

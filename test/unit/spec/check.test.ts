@@ -62,6 +62,8 @@ describe('references to services', () => {
     image: x
     depends_on:
       queue: { condition: service_healthy }
+    ipc: service:shm
+    pid: service:pids
 `),
     ).toEqual([
       'stack.yml:6:22 services.web.depends_on[1]: depends on "dbb" is not a service in this stack (did you mean "db"?)',
@@ -69,6 +71,8 @@ describe('references to services', () => {
       'stack.yml:8:19 services.web.network_mode: network_mode uses "proxy" is not a service in this stack',
       'stack.yml:9:20 services.web.volumes_from[0]: volumes_from "data" is not a service in this stack',
       'stack.yml:13:7 services.worker.depends_on.queue: depends on "queue" is not a service in this stack',
+      'stack.yml:14:10 services.worker.ipc: ipc uses "shm" is not a service in this stack',
+      'stack.yml:15:10 services.worker.pid: pid uses "pids" is not a service in this stack',
     ]);
   });
 });
@@ -115,6 +119,29 @@ describe('dependency cycles', () => {
     network_mode: service:a
 `),
     ).toEqual(['stack.yml:4:13 services.a.links[0]: dependency cycle: a → b → a']);
+  });
+
+  it('cycles through volumes_from and ipc are located at the key that makes them', () => {
+    expect(
+      check(`services:
+  a:
+    image: x
+    volumes_from: [b]
+  b:
+    image: x
+    ipc: service:a
+`),
+    ).toEqual(['stack.yml:4:20 services.a.volumes_from[0]: dependency cycle: a → b → a']);
+    expect(
+      check(`services:
+  a:
+    image: x
+    ipc: service:b
+  b:
+    image: x
+    pid: service:a
+`),
+    ).toEqual(['stack.yml:4:5 services.a.ipc: dependency cycle: a → b → a']);
   });
 
   it('two separate cycles are both reported', () => {
