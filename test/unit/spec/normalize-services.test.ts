@@ -207,6 +207,24 @@ describe('profiles', () => {
     expect(active(['*'])).toEqual(['db', 'debug', 'helper', 'tools', 'web']);
   });
 
+  it('an optional dependency (required: false) does not pull in a service its profiles disable, as in Compose', () => {
+    const optional = `services:
+  web:
+    image: x
+    depends_on:
+      metrics: { condition: service_started, required: false }
+      db: { condition: service_started }
+  metrics: { image: x, profiles: [monitoring] }
+  db: { image: x, profiles: [backend] }
+`;
+    expect(Object.keys(normalizeYaml(optional).stack.services).sort()).toEqual(['db', 'web']);
+    expect(Object.keys(normalizeYaml(optional, { profiles: ['monitoring'] }).stack.services).sort()).toEqual([
+      'db',
+      'metrics',
+      'web',
+    ]);
+  });
+
   it('the enabled profiles are recorded on the stack', () => {
     expect(normalizeYaml(doc, { profiles: ['ops'] }).stack.profiles).toEqual(['ops']);
   });
@@ -250,7 +268,7 @@ describe('build', () => {
     });
   });
 
-  it('the long form: context, dockerfile, args list with a bare key from the variables, sizes', () => {
+  it('the long form: context, dockerfile, args list with a bare key from the variables (left out when unset, as in Compose), sizes', () => {
     const { stack, problems } = buildOf(`
       context: ../svc
       dockerfile: docker/Dockerfile.dev
@@ -264,7 +282,7 @@ describe('build', () => {
       context: '/svc',
       dockerfile: 'docker/Dockerfile.dev',
       target: 'dev',
-      args: { VERSION: '1.2', TOKEN: 't0k', UNSET: null },
+      args: { VERSION: '1.2', TOKEN: 't0k' },
       labels: {},
       shm_size: 256 * 1024 * 1024,
       cache_from: ['app:latest'],
