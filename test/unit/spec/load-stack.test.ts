@@ -112,6 +112,14 @@ describe('loadStack', () => {
     expect(err.problems.map((p) => p.message)).toEqual(['required variable N is missing a value: need N']);
   });
 
+  it('a list entry that fails to interpolate is reported once, not again as an empty key', async () => {
+    const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: x\n    environment: ["A=b$;c"]\n' });
+    const err = await specError(loadStack(opts(dir)));
+    expect(err.problems.map((p) => `${p.location?.line}:${p.location?.col} ${p.message}`)).toEqual([
+      '4:23 invalid interpolation format in "A=b$;c"; write $$ for a literal $',
+    ]);
+  });
+
   it('reports YAML errors of all files without going further', async () => {
     const dir = project({ 'a.yml': 'services: [\n', 'b.yml': 'x: &a 1\ny: *b\n' });
     const err = await specError(loadStack(opts(dir, { files: ['a.yml', 'b.yml'] })));
