@@ -15,6 +15,7 @@ import { desiredSwarm, type SwarmDesired } from '../swarm/desired.js';
 import { observeSwarm, observeTasks } from '../swarm/observe.js';
 import { planSwarm, planSwarmDown, renderSwarmPlan, type SwarmOperation } from '../swarm/plan.js';
 import { loadProject as loadLocalProject, runtimeFromEnv } from './context.js';
+import { requireServices } from '../spec/no-services.js';
 import type { LogFormat } from './headless.js';
 import { lockForCommand } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
@@ -90,6 +91,7 @@ export interface SwarmUpOptions {
 export async function swarmUp(cmd: Command, opts: SwarmUpOptions): Promise<void> {
   const since = Math.floor(Date.now() / 1000);
   const loaded = await loadProject(cmd);
+  requireServices(loaded, opts.only ? 'scale' : 'up');
   const stack = withScale(loaded.stack, parseScale(loaded.stack, opts.scale ?? []));
   const desired = desiredOrFail({ ...loaded, stack });
   if (opts.only) desired.services = desired.services.filter((s) => opts.only?.includes(s.service));

@@ -9,6 +9,7 @@ import { observe } from '../../reconciler/observe.js';
 import { oneOffContainer, planOneOff } from '../../reconciler/oneoff.js';
 import { attachLogs } from '../attach-logs.js';
 import { loadProject, runtimeFromEnv } from '../context.js';
+import { requireServices } from '../../spec/no-services.js';
 import { lockForCommand } from '../lock.js';
 import { printProgress } from '../progress.js';
 
@@ -53,7 +54,9 @@ export function registerRun(program: Command): void {
     .option('-T, --no-TTY', 'accepted for Compose compatibility (no TTY is ever allocated)')
     .passThroughOptions()
     .action(async (service: string, command: string[], opts: RunOptions, cmd: Command) => {
-      const { stack } = await loadProject(cmd);
+      const project = await loadProject(cmd);
+      requireServices(project, 'run');
+      const { stack } = project;
       checkServiceNames(stack, [service]);
       for (const e of opts.env)
         if (!e.includes('=')) throw new UsageError(`-e expects KEY=VALUE, not "${e}"`);

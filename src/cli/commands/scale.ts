@@ -5,6 +5,7 @@ import { converge } from '../../reconciler/converge.js';
 import { parseScale, withScale } from '../../scheduler/scale.js';
 import { parseTimeout } from '../apply-plan.js';
 import { loadProject, runtimeFromEnv } from '../context.js';
+import { requireServices } from '../../spec/no-services.js';
 import { lockForCommand } from '../lock.js';
 import { printProgress } from '../progress.js';
 
@@ -27,7 +28,9 @@ export function registerScale(program: Command): void {
         target.isSwarmTarget(raw.target);
         return target.swarmScale(cmd, scales);
       }
-      const { stack: loaded } = await loadProject(cmd);
+      const project = await loadProject(cmd);
+      requireServices(project, 'scale');
+      const { stack: loaded } = project;
       const scale = parseScale(loaded, scales);
       const stack = withScale(loaded, scale);
       const runtime = await runtimeFromEnv();

@@ -7,6 +7,7 @@ import { withDependencies } from '../../reconciler/plan.js';
 import { parseScale, withScale } from '../../scheduler/scale.js';
 import { waitForServices } from '../../scheduler/wait.js';
 import { renderPlan } from '../../reconciler/render.js';
+import { requireServices } from '../../spec/no-services.js';
 import type { WatchController } from '../../watch/controller.js';
 import { parseTimeout } from '../apply-plan.js';
 import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';
@@ -90,7 +91,9 @@ export function registerUp(program: Command): void {
       const timeout = parseTimeout(opts.timeout);
       const logFormat = parseLogFormat(opts.logFormat);
       const since = Math.floor(Date.now() / 1000);
-      const { stack: loaded, raw: document } = await loadProject(cmd);
+      const project = await loadProject(cmd);
+      requireServices(project, 'up');
+      const { stack: loaded, raw: document } = project;
       const stack = withScale(loaded, parseScale(loaded, opts.scale ?? []));
       const waitTimeout = parseTimeout(opts.waitTimeout);
       const concurrency = parsePositive('--parallel', opts.parallel);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { EngineError } from '../../errors.js';
 import { EventBus } from '../../events/bus.js';
 import { observe } from '../../reconciler/observe.js';
+import { requireServices } from '../../spec/no-services.js';
 import { globalOptions, loadProject, runtimeFromEnv } from '../context.js';
 import { lockForCommand } from '../lock.js';
 import { runWatchMode } from '../watch-mode.js';
@@ -15,7 +16,9 @@ export function registerWatch(program: Command): void {
     .argument('[services...]', 'on a spec edit, converge only these (and their dependencies)')
     .option('--quiet', 'do not print a line per change')
     .action(async (services: string[], opts: { quiet?: boolean }, cmd: Command) => {
-      const { stack, raw } = await loadProject(cmd);
+      const project = await loadProject(cmd);
+      requireServices(project, 'watch');
+      const { stack, raw } = project;
       const runtime = await runtimeFromEnv();
       const observed = await observe(runtime, stack.name);
       if (observed.containers.filter((c) => !c.oneoff).length === 0)
