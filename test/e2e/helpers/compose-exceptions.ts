@@ -1,0 +1,82 @@
+// E2E helper: the differences between `tsstack config` and `docker compose config` that tsstack keeps on
+// purpose. Each one is listed, with its reason, in docs/spec-loading.md ("Deliberate differences"); the
+// differential test forgives exactly these and nothing else.
+import path from 'node:path';
+import type { Json } from '../../unit/spec/helpers/compose-canonical.js';
+
+type JsonMap = { [key: string]: Json };
+
+/** Both canonical documents with the deliberate differences taken out (Compose's side made like tsstack's). */
+export function forgiveDeliberate(tsstack: Json, compose: Json): Json {
+  const services = (doc: Json): JsonMap => (isMap(doc) && isMap(doc.services) ? doc.services : {});
+  const ours = services(tsstack);
+  const copy = structuredClone(compose);
+  for (const [name, svc] of Object.entries(services(copy))) {
+    if (!isMap(svc)) continue;
+    const mine = isMap(ours[name]) ? ours[name] : {};
+    absoluteBindSources(svc);
+    for (const key of ['command', 'entrypoint']) shellOperators(svc, mine, key);
+    extensionLikeLabels(svc, mine);
+  }
+  return copy;
+}
+
+/** tsstack cleans every host path (`/var/lib/docker/` → `/var/lib/docker`); Compose only the relative ones. */
+function absoluteBindSources(svc: JsonMap): void {
+  if (!Array.isArray(svc.volumes)) return;
+  for (const v of svc.volumes) {
+    if (isMap(v) && v.type === 'bind' && typeof v.source === 'string' && v.source.startsWith('/'))
+      v.source = path.posix.resolve(v.source);
+  }
+}
+
+const OPERATOR = /[;&|<>]/;
+
+/**
+ * Compose v2 splits a command string only up to the first unquoted shell operator (`&&`, `;`, `|`, `<`, `>`)
+ * and drops the rest; tsstack keeps every word, as docker-compose 1.x did. Forgiven when Compose's words
+ * are tsstack's cut at an operator.
+ */
+function shellOperators(svc: JsonMap, mine: JsonMap, key: string): void {
+  const theirs = Array.isArray(svc[key]) ? svc[key].map(String) : [];
+  const ours = Array.isArray(mine[key]) ? mine[key].map(String) : undefined;
+  if (ours && cutAtOperator(ours, theirs)) svc[key] = mine[key] as Json;
+}
+
+function cutAtOperator(ours: string[], theirs: string[]): boolean {
+  const n = theirs.length;
+  if (ours.length < n || theirs.slice(0, -1).some((w, i) => w !== ours[i])) return false;
+  if (n === 0) return OPERATOR.test((ours[0] ?? '').charAt(0));
+  const [a, b] = [ours[n - 1] as string, theirs[n - 1] as string];
+  if (a === b) return OPERATOR.test((ours[n] ?? '').charAt(0));
+  return a.startsWith(b) && OPERATOR.test(a.charAt(b.length));
+}
+
+/** Compose reads a label key starting with `x-` as an extension of the labels mapping and loses it. */
+function extensionLikeLabels(svc: JsonMap, mine: JsonMap): void {
+  const ours = mine.labels;
+  if (!isMap(ours) || !Object.keys(ours).some((k) => k.startsWith('x-'))) return;
+  const labels: JsonMap = isMap(svc.labels) ? { ...svc.labels } : {};
+  delete labels['#extensions'];
+  for (const [k, v] of Object.entries(ours)) if (k.startsWith('x-')) labels[k] = v;
+  svc.labels = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Why one side may refuse a stack the other accepts. tsstack refuses at load what Compose only fails on at
+ * `up` (host ports), a `$` that starts no variable, and a list entry written twice where the specification
+ * says entries are unique (Compose v2 drops the copy); Compose refuses a required dependency on a service its
+ * profiles disable, which tsstack enables.
+ */
+export const TSSTACK_ONLY_REFUSALS: RegExp[] = [
+  /host port \S+ is fixed but the service has \d+ replicas/,
+  /host port \S+ is already published by/,
+  /invalid interpolation format in /,
+  /duplicate entry .* \(same as item \d+\)/,
+];
+
+export const COMPOSE_ONLY_REFUSALS: RegExp[] = [/depends on undefined service/];
+
+function isMap(value: Json | undefined): value is JsonMap {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+}
