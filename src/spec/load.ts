@@ -101,7 +101,8 @@ class Loader {
     const fullEnv = this.withProjectName(env);
     const doc = this.loadDocument(files, fullEnv, []);
     if (!doc) return result();
-    if (doc.entries.size === 0) {
+    // An include that failed also leaves nothing; then its own problem says why.
+    if (doc.entries.size === 0 && this.problems.length === 0) {
       const names = files.map((f) => this.display(f));
       this.problems.push(emptyStackProblem(names, this.texts.get(names[0] ?? '') ?? ''));
       return result();
