@@ -5,9 +5,10 @@ import { serviceDependencies } from './normalize/profiles.js';
 import type { RawProject } from './raw.js';
 import { suggest } from './suggest.js';
 import type { PathSegment, PortSpec, ServiceSpec, SourceLocation, Stack } from './types.js';
+import { checkMountPoints } from './check-mounts.js';
 import { checkNames } from './check-names.js';
 
-/** Checks what a schema cannot: unknown references, dependency cycles, clashing host ports, invalid names. */
+/** Checks what a schema cannot: unknown references, dependency cycles, clashing host ports and mount points, invalid names. */
 export function checkStack(stack: Stack, raw: RawProject): SpecProblem[] {
   const problems: SpecProblem[] = [];
   // Paths ending in a mapping key (a service, a depends_on entry) point at the key; others at the value.
@@ -19,6 +20,7 @@ export function checkStack(stack: Stack, raw: RawProject): SpecProblem[] {
   const containerNames = new Map<string, string>();
   for (const svc of sorted(stack.services)) {
     checkReferences(svc, stack, raw, known, report);
+    checkMountPoints(svc, report);
     const taken = svc.container_name === undefined ? undefined : containerNames.get(svc.container_name);
     if (taken !== undefined) {
       report(

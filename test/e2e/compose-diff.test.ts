@@ -68,7 +68,7 @@ const missing = composeMissing();
 if (missing) console.warn(`differential test against Compose skipped: ${missing}`);
 
 /** Generated stacks per run; `TSSTACK_DIFF_RUNS=1000` for a longer search. */
-const RUNS = Number(process.env.TSSTACK_DIFF_RUNS ?? 40);
+const RUNS = Number(process.env.TSSTACK_DIFF_RUNS ?? 80);
 
 if (missing) {
   describe('config matches docker compose config', () => {

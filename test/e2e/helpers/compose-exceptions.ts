@@ -64,8 +64,8 @@ function extensionLikeLabels(svc: JsonMap, mine: JsonMap): void {
 
 /**
  * Why one side may refuse a stack the other accepts. tsstack refuses at load what Compose only fails on at
- * `up` (host ports), a `$` that starts no variable, and a list entry written twice where the specification
- * says entries are unique (Compose v2 drops the copy); Compose refuses a required dependency on a service its
+ * `up` (host ports, two mounts at one container path), a `$` that starts no variable, and a list entry written
+ * twice where the specification says entries are unique (Compose v2 drops the copy); Compose refuses a required dependency on a service its
  * profiles disable, which tsstack enables.
  */
 export const TSSTACK_ONLY_REFUSALS: RegExp[] = [
@@ -73,6 +73,7 @@ export const TSSTACK_ONLY_REFUSALS: RegExp[] = [
   /host port \S+ is already published by/,
   /invalid interpolation format in /,
   /duplicate entry .* \(same as item \d+\)/,
+  /container path "[^"]*" is already mounted by /,
 ];
 
 export const COMPOSE_ONLY_REFUSALS: RegExp[] = [/depends on undefined service/];

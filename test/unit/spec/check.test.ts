@@ -256,6 +256,28 @@ describe('host port clashes', () => {
   });
 });
 
+describe('mount points', () => {
+  it('two volumes at the same container path: the second is reported, paths compared after cleaning', () => {
+    expect(
+      check(`services:
+  web:
+    image: x
+    volumes:
+      - ./a:/data
+      - /cache
+      - named:/data/
+      - type: tmpfs
+        target: /cache
+volumes:
+  named: {}
+`),
+    ).toEqual([
+      'stack.yml:7:9 services.web.volumes[2]: container path "/data" is already mounted by services.web.volumes[0]',
+      'stack.yml:8:9 services.web.volumes[3]: container path "/cache" is already mounted by services.web.volumes[1]',
+    ]);
+  });
+});
+
 describe('container_name and names', () => {
   it('container_name with more than one replica', () => {
     expect(
