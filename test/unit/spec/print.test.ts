@@ -35,7 +35,7 @@ services:
       retries: 3
     deploy:
       replicas: 2
-      resources: { limits: { cpus: "0.5", memory: 512m } }
+      resources: { limits: { cpus: "0.5", memory: 1g } }
       restart_policy: { condition: on-failure, delay: 5s }
       update_config: { parallelism: 1, delay: 10s, order: start-first }
     stop_grace_period: 1m
@@ -108,7 +108,7 @@ describe('printStack', () => {
     });
     expect(web.stop_grace_period).toBe('1m');
     expect(web.mem_limit).toBe(1_073_741_824);
-    expect(web.deploy.resources.limits).toEqual({ cpus: 0.5, memory: 536_870_912 });
+    expect(web.deploy.resources.limits).toEqual({ cpus: 0.5, memory: 1_073_741_824 });
     expect(web.deploy.update_config).toEqual({
       parallelism: 1,
       delay: '10s',
