@@ -17,8 +17,39 @@ export function forgiveDeliberate(tsstack: Json, compose: Json): Json {
     absoluteBindSources(svc);
     for (const key of ['command', 'entrypoint']) shellOperators(svc, mine, key);
     extensionLikeLabels(svc, mine);
+    for (const key of ['labels', 'environment', 'annotations', 'sysctls']) goNumbers(svc, mine, key);
   }
   return copy;
+}
+
+/**
+ * Go's YAML reader (Compose) takes more plain scalars for numbers than YAML 1.2 does: `1_000`, `0_`, `0b10`,
+ * `0o17` with underscores, and prints them back in Go's spelling (`1000`, `0`, `2`). tsstack keeps YAML 1.2's
+ * reading, where they are text. Forgiven when Compose's value is the number Go reads in tsstack's text.
+ */
+function goNumbers(svc: JsonMap, mine: JsonMap, key: string): void {
+  const ours = mine[key];
+  const theirs = svc[key];
+  if (!isMap(ours) || !isMap(theirs)) return;
+  for (const [k, v] of Object.entries(ours)) {
+    const t = theirs[k];
+    if (typeof v !== 'string' || typeof t !== 'string' || v === t) continue;
+    const n = goNumber(v);
+    if (n !== undefined && n === Number(t)) theirs[k] = v;
+  }
+}
+
+/** The number Go's YAML reader makes of a plain scalar, or undefined when it reads text. */
+export function goNumber(text: string): number | undefined {
+  if (!/^[-+.0-9]/.test(text)) return undefined;
+  const plain = text.replaceAll('_', '');
+  const m = /^([-+]?)(0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|0[0-7]+|[0-9]+)$/.exec(plain);
+  if (m) {
+    const digits = m[2] as string;
+    const value = /^0[0-7]/.test(digits) ? parseInt(digits, 8) : Number(digits);
+    return m[1] === '-' ? -value : value;
+  }
+  return /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain) ? Number(plain) : undefined;
 }
 
 /** tsstack cleans every host path (`/var/lib/docker/` → `/var/lib/docker`); Compose only the relative ones. */
