@@ -115,6 +115,54 @@ describe('canonicalProject', () => {
     );
   });
 
+  it('extra_hosts in host order (the IPs of one host in order), in build too', () => {
+    expect(
+      svc({ extra_hosts: ['b:1.1.1.1', 'a:2.2.2.2', 'b:::1'], build: { extra_hosts: ['db:10.0.0.2'] } }),
+    ).toEqual(
+      svc({ extra_hosts: ['a=2.2.2.2', 'b=1.1.1.1', 'b=::1'], build: { extra_hosts: ['db=10.0.0.2'] } }),
+    );
+  });
+
+  it('secret and config targets made absolute; a config without one is /SOURCE', () => {
+    expect(
+      svc({
+        secrets: [{ source: 's', target: 'custom' }, { source: 's' }],
+        configs: [{ source: 'c' }, { source: 'c', target: 'rel' }, { source: 'c', target: '/etc/x' }],
+      }),
+    ).toEqual(
+      svc({
+        secrets: [
+          { source: 's', target: '/run/secrets/custom' },
+          { source: 's', target: '/run/secrets/s' },
+        ],
+        configs: [
+          { source: 'c', target: '/c' },
+          { source: 'c', target: '/rel' },
+          { source: 'c', target: '/etc/x' },
+        ],
+      }),
+    );
+  });
+
+  it("update_config and rollback_config without Docker's defaults", () => {
+    const printed = { parallelism: 1, delay: '0s', order: 'stop-first', failure_action: 'pause' };
+    expect(svc({ deploy: { update_config: { ...printed, delay: '1s' }, rollback_config: printed } })).toEqual(
+      svc({ deploy: { update_config: { delay: '1s' } } }),
+    );
+    expect(svc({ deploy: { update_config: { parallelism: 2 } } })).not.toEqual(svc({}));
+  });
+
+  it('ports in one order (Compose expands a range in no fixed order)', () => {
+    const a = { target: 9, published: '1024', protocol: 'tcp' };
+    const b = { target: 10, published: '1025', protocol: 'tcp' };
+    expect(svc({ ports: [a, b] })).toEqual(svc({ ports: [b, a] }));
+  });
+
+  it('a device reservation count of all is -1', () => {
+    const devices = (count: Json) => ({ deploy: { resources: { reservations: { devices: [{ count }] } } } });
+    expect(svc(devices('all'))).toEqual(svc(devices(-1)));
+  });
+
   it('x-* keys count only at the top level', () => {
     expect(canonicalProject({ 'x-a': { b: null }, services: { web: { image: 'i', 'x-b': 1 } } })).toEqual({
       'x-a': { b: null },

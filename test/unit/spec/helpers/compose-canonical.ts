@@ -73,11 +73,16 @@ function canonical(value: Json, path: string[]): Json | undefined {
   if (typeof value === 'string' || typeof value === 'number') return scalar(value, key, at);
   if (Array.isArray(value)) {
     const items = value.map((v, i) => listItem(v, at, path, i)).filter((v): v is Json => v !== undefined);
+    // Compose v2 keeps extra_hosts as a map by host name: its order is by host, the IPs of one host in order.
+    if (at.endsWith('extra_hosts')) items.sort((a, b) => compare(host(a), host(b)));
+    // Compose expands a port range through a Go map, so its order changes from run to run; order means nothing.
+    if (at === 'services.*.ports') items.sort((a, b) => compare(JSON.stringify(a), JSON.stringify(b)));
     return items.length > 0 ? items : undefined;
   }
   if (VALUES.has(at)) return Object.keys(value).length > 0 ? sorted(value) : undefined;
   if (at === 'services.*.healthcheck' && isDisabled(value)) return { disable: true };
   if (at === 'services.*') value = withoutDefaultScale(value);
+  if (at === 'services.*.secrets.[]' || at === 'services.*.configs.[]') value = withFullTarget(value, at);
   const named = NAMED.has(at);
   const out: JsonMap = {};
   for (const k of Object.keys(value).sort()) {
@@ -104,11 +109,37 @@ function scalar(value: string | number, key: string, at: string): Json | undefin
   }
   if (at === 'services.*.build.dockerfile' && value === 'Dockerfile') return undefined;
   if (at === 'services.*.ports.[].mode' && value === 'ingress') return undefined;
+  if (at.endsWith('.devices.[].count') && value === 'all') return -1;
+  if (/\.deploy\.(update_config|rollback_config)\.[a-z_]+$/.test(at) && UPDATE_DEFAULTS[key] === value)
+    return undefined;
   return value;
 }
 
+/** Docker's defaults of `deploy.update_config` and `deploy.rollback_config`, which tsstack prints. */
+const UPDATE_DEFAULTS: Record<string, Json> = {
+  parallelism: 1,
+  order: 'stop-first',
+  failure_action: 'pause',
+};
+
+/** A secret's target relative to `/run/secrets/`, a config's to `/`, and a config's default `/SOURCE`. */
+function withFullTarget(ref: JsonMap, at: string): JsonMap {
+  const base = at.startsWith('services.*.secrets') ? '/run/secrets/' : '/';
+  const target = typeof ref.target === 'string' && ref.target !== '' ? ref.target : ref.source;
+  if (typeof target !== 'string') return ref;
+  return { ...ref, target: target.startsWith('/') ? target : `${base}${target}` };
+}
+
+function host(entry: Json): string {
+  return typeof entry === 'string' ? (entry.split('=')[0] ?? '') : '';
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function listItem(value: Json, at: string, path: string[], i: number): Json | undefined {
-  if (at === 'services.*.extra_hosts' && typeof value === 'string') return extraHost(value);
+  if (at.endsWith('extra_hosts') && typeof value === 'string') return extraHost(value);
   if (at === 'services.*.devices' && typeof value === 'string') return device(value);
   return canonical(value, [...path, `[${i}]`]);
 }
