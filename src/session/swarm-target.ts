@@ -14,6 +14,7 @@ import { desiredSwarm, type SwarmDesired } from '../swarm/desired.js';
 import { observeSwarm, observeTasks } from '../swarm/observe.js';
 import { planSwarm, planSwarmDown, renderSwarmPlan, type SwarmOperation } from '../swarm/plan.js';
 import { loadProject as loadLocalProject, runtimeFromEnv, type GlobalOptions } from './project.js';
+import { requireServices } from '../spec/no-services.js';
 import type { LogFormat } from './headless.js';
 import { lockProject } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
@@ -86,6 +87,7 @@ export interface SwarmUpOptions {
 export async function swarmUp(g: GlobalOptions, opts: SwarmUpOptions): Promise<void> {
   const since = Math.floor(Date.now() / 1000);
   const loaded = await loadProject(g);
+  requireServices(loaded, opts.only ? 'scale' : 'up');
   const stack = withScale(loaded.stack, parseScale(loaded.stack, opts.scale ?? [], 'swarm'));
   const desired = desiredOrFail({ ...loaded, stack });
   if (opts.only) desired.services = desired.services.filter((s) => opts.only?.includes(s.service));

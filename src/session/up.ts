@@ -7,6 +7,7 @@ import { EventBus } from '../events/bus.js';
 import { renderPlan } from '../model/plan-text.js';
 import { converge, type ConvergeOptions } from '../reconciler/converge.js';
 import { withDependencies } from '../reconciler/plan.js';
+import { requireServices } from '../spec/no-services.js';
 import { parseScale, withScale } from '../scheduler/scale.js';
 import { waitForServices } from '../scheduler/wait.js';
 import { chooseLiveUi } from '../ui/terminal.js';
@@ -56,7 +57,10 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
     loaded: { stack, document },
     runtime,
   } = await loadProjectAndConnect(o.project, {
-    check: (l) => ({ stack: withScale(l.stack, parseScale(l.stack, o.scale ?? [])), document: l.raw }),
+    check: (l) => {
+      requireServices(l, 'up');
+      return { stack: withScale(l.stack, parseScale(l.stack, o.scale ?? [])), document: l.raw };
+    },
   });
   const selected = o.services.length > 0 ? o.services : undefined;
   const common = {

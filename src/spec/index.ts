@@ -4,6 +4,7 @@ import { SpecError, formatPath, type SpecProblem } from './errors.js';
 import { codeFrame } from './frame.js';
 import { loadRawProject } from './load.js';
 import { normalizeProject } from './normalize/index.js';
+import { withoutUnusedResources } from './normalize/unused.js';
 import { resolveProjectName } from './project-name.js';
 import type { RawProject } from './raw.js';
 import type { Stack, SpecWarning, Target } from './types.js';
@@ -48,7 +49,8 @@ export async function loadStack(options: LoadOptions): Promise<LoadedStack> {
   warnings.push(...normalized.warnings);
   problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
   if (problems.length > 0) throw fail();
-  return { stack: normalized.stack, warnings: dedupeWarnings(warnings), raw };
+  // Checked as declared; what no enabled service uses is then left out of the stack, as in Compose's model.
+  return { stack: withoutUnusedResources(normalized.stack, raw), warnings: dedupeWarnings(warnings), raw };
 }
 
 /** Normalize and check a document already known to be invalid; whatever they cannot handle is left out. */

@@ -10,6 +10,7 @@ import {
   resolveEnvFlags,
 } from '../../session/interactive-flags.js';
 import { runOneOff, type PullPolicy } from '../../session/run-oneoff.js';
+import { requireServices } from '../../spec/no-services.js';
 import { globalOptions, loadProject } from '../context.js';
 import { collect } from '../options.js';
 
@@ -105,7 +106,9 @@ export function registerRun(program: Command): void {
         capAdd: opts.capAdd,
         capDrop: opts.capDrop,
       };
-      const { stack } = await loadProject(cmd);
+      const project = await loadProject(cmd);
+      requireServices(project, 'run');
+      const { stack } = project;
       process.exitCode = await runOneOff(stack, {
         service,
         command,

@@ -5,6 +5,7 @@ import { converge } from '../../reconciler/converge.js';
 import { parseScale, withScale } from '../../scheduler/scale.js';
 import { parseTimeout } from '../options.js';
 import { runtimeFromEnv } from '../../session/project.js';
+import { requireServices } from '../../spec/no-services.js';
 import { globalOptions, loadProject, lockForCommand } from '../context.js';
 import { printProgress } from '../../session/progress.js';
 
@@ -27,7 +28,9 @@ export function registerScale(program: Command): void {
         target.isSwarmTarget(raw.target);
         return target.swarmScale(globalOptions(cmd), scales);
       }
-      const { stack: loaded } = await loadProject(cmd);
+      const project = await loadProject(cmd);
+      requireServices(project, 'scale');
+      const { stack: loaded } = project;
       const scale = parseScale(loaded, scales);
       const stack = withScale(loaded, scale);
       const runtime = await runtimeFromEnv();

@@ -4,6 +4,7 @@ import { EngineError } from '../../core/errors.js';
 import { EventBus } from '../../events/bus.js';
 import { observe } from '../../reconciler/observe.js';
 import { runtimeFromEnv } from '../../session/project.js';
+import { requireServices } from '../../spec/no-services.js';
 import { globalOptions, loadProject, lockForCommand } from '../context.js';
 import { runWatchMode } from '../../session/watch-mode.js';
 
@@ -15,7 +16,9 @@ export function registerWatch(program: Command): void {
     .argument('[services...]', 'on a spec edit, converge only these (and their dependencies)')
     .option('--quiet', 'do not print a line per change')
     .action(async (services: string[], opts: { quiet?: boolean }, cmd: Command) => {
-      const { stack, raw } = await loadProject(cmd);
+      const project = await loadProject(cmd);
+      requireServices(project, 'watch');
+      const { stack, raw } = project;
       const runtime = await runtimeFromEnv();
       const observed = await observe(runtime, stack.name);
       if (observed.containers.filter((c) => !c.oneoff).length === 0)

@@ -18,7 +18,7 @@ export function normalizeBuild(
   const b = value;
   const spec: BuildSpec = {
     context: resolveContext(ctx, ctx.str(b.context, [...path, 'context']) ?? '.'),
-    args: ctx.keyValues<string | null>(b.args, [...path, 'args'], (k) => ctx.raw.env[k] ?? null),
+    args: withValues(ctx.keyValues<string | null>(b.args, [...path, 'args'], (k) => ctx.raw.env[k] ?? null)),
     labels: ctx.stringMap(b.labels, [...path, 'labels']),
   };
   for (const k of ['dockerfile', 'dockerfile_inline', 'target', 'network'] as const) {
@@ -48,6 +48,13 @@ export function normalizeBuild(
     if (v !== undefined) spec[k] = v;
   }
   return spec;
+}
+
+/** A bare build arg with no value in the environment is left out, as Compose does: the build never sees it. */
+function withValues(args: Record<string, string | null>): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(args)) if (v !== null) out[k] = v;
+  return out;
 }
 
 /** `extra_hosts` list (`host:ip`, `host=ip`) or map → `host:ip` strings. */

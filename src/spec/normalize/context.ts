@@ -135,7 +135,9 @@ export class NormalizeContext {
     if (Array.isArray(value)) {
       value.forEach((item, i) => {
         const s = this.str(item, [...path, i]);
-        if (s === undefined) return;
+        // An empty entry sets nothing (Compose drops it too); it is also what a value that failed to
+        // interpolate becomes, which is reported already.
+        if (s === undefined || s === '') return;
         const eq = s.indexOf('=');
         if (eq === 0) this.problem([...path, i], `"${s}" has no name before "="`);
         else if (eq < 0) out[s] = whenBare(s);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { PathSegment, ServiceVolume } from '../types.js';
 import { describe, isRecord, type NormalizeContext } from './context.js';
 import { setOrigin } from './origin.js';
@@ -31,6 +32,15 @@ export function normalizeServiceVolumes(
   return out;
 }
 
+/**
+ * A container path spelled one way, as Compose does (Go's `path.Clean`): `/var/www/html/` and `/a//b/../c`
+ * name the same place as `/var/www/html` and `/a/c`, so they must not differ in the stack or its hash.
+ */
+export function cleanTarget(target: string): string {
+  const clean = path.posix.normalize(target);
+  return clean.length > 1 && clean.endsWith('/') ? clean.slice(0, -1) : clean;
+}
+
 /** True when a short-syntax source is a host path rather than a volume name. */
 export function isPathSource(source: string): boolean {
   return source.startsWith('.') || source.startsWith('/') || source.startsWith('~');
@@ -53,9 +63,10 @@ export function parseVolumeShort(text: string, absPath: (p: string) => string): 
   const parts = text.split(':');
   if (parts.length > 3 || parts.some((p) => p === ''))
     return `${JSON.stringify(text)} is not a volume (expected [SOURCE:]TARGET[:MODE])`;
-  const [source, target, mode] = (parts.length === 1 ? ['', parts[0]] : parts) as [string, string, string?];
-  if (!target.startsWith('/'))
-    return `${JSON.stringify(text)}: the container path "${target}" must be absolute`;
+  const [source, written, mode] = (parts.length === 1 ? ['', parts[0]] : parts) as [string, string, string?];
+  if (!written.startsWith('/'))
+    return `${JSON.stringify(text)}: the container path "${written}" must be absolute`;
+  const target = cleanTarget(written);
   // A lone container path is an anonymous volume.
   if (source === '') return { type: 'volume', target, read_only: false };
   const bind = isPathSource(source);
@@ -79,8 +90,9 @@ export function parseVolumeShort(text: string, absPath: (p: string) => string): 
     } else if (opt === 'nocopy') {
       if (vol.type !== 'volume') return `"nocopy" applies to named volumes only`;
       vol.volume = { nocopy: true };
-    } else if (CONSISTENCY.has(opt)) vol.consistency = opt;
-    else return `${JSON.stringify(text)} has an unknown mode "${opt}" (expected ro, rw, z, Z, nocopy, ...)`;
+    } else if (CONSISTENCY.has(opt)) {
+      // Accepted and dropped, as Compose does in short syntax: it means nothing to a Linux engine.
+    } else return `${JSON.stringify(text)} has an unknown mode "${opt}" (expected ro, rw, z, Z, nocopy, ...)`;
   }
   return vol;
 }
@@ -100,7 +112,11 @@ function volumeLong(
     ctx.problem(at, 'a volume needs a target (the container path)');
     return undefined;
   }
-  const vol: ServiceVolume = { type: type as ServiceVolume['type'], target, read_only: false };
+  const vol: ServiceVolume = {
+    type: type as ServiceVolume['type'],
+    target: cleanTarget(target),
+    read_only: false,
+  };
   const source = ctx.str(item.source, [...at, 'source']);
   if (source !== undefined && source !== '') vol.source = type === 'bind' ? ctx.absPath(source) : source;
   else if (type === 'bind') ctx.problem(at, 'a bind mount needs a source (the host path)');
