@@ -17,6 +17,8 @@ data=/var/lib/tsstack-e2010
 sock=$run/docker.sock
 logfile=/var/log/tsstack-dockerd-20.10.log
 
+. "$here/unmount-under.sh"
+
 log() { printf '[engine-legacy] %s\n' "$*"; }
 answers() { [ -S "$sock" ] && docker -H "unix://$sock" version --format '{{.Server.Version}}' 2>/dev/null; }
 
@@ -33,6 +35,8 @@ down() {
   # Its containerd and shims are its children; none may outlive it.
   for p in $(pgrep -f -- "$run/exec" || true); do kill -KILL "$p" 2>/dev/null || true; done
   ip netns del "$netns" 2>/dev/null || true
+  unmount_under "$run"
+  unmount_under "$data"
   rm -rf "$run"
 }
 

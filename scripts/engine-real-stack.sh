@@ -20,6 +20,8 @@ data=/var/lib/tsstack-$netns
 sock=$run/docker.sock
 logfile=/var/log/tsstack-dockerd-$netns.log
 
+. "$here/unmount-under.sh"
+
 log() { printf '[engine-real-stack] %s\n' "$*"; }
 answers() { [ -S "$sock" ] && docker -H "unix://$sock" version --format '{{.Server.Version}}' 2>/dev/null; }
 
@@ -36,6 +38,8 @@ stop_daemon() {
   # Its containerd and shims are its children; none may outlive it.
   for p in $(pgrep -f -- "$run/exec" || true); do kill -KILL "$p" 2>/dev/null || true; done
   rm -f "$run/docker.pid" "$sock"
+  unmount_under "$run/exec"
+  unmount_under "$data"
 }
 
 start_daemon() {
@@ -75,6 +79,7 @@ case "${1:-}" in
   down)
     stop_daemon
     ip netns del "$netns" 2>/dev/null || true
+    unmount_under "$run"
     rm -rf "$run"
     ;;
   env) printf 'NETNS=%s\nDOCKER_HOST=unix://%s\n' "$netns" "$sock" ;;

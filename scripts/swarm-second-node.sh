@@ -10,6 +10,7 @@
 # /tmp/NAME, --bridge none --iptables=false (it starts its own containerd under its exec root). Joining the
 # swarm and loading images is left to the caller (it has the socket).
 set -euo pipefail
+. "$(cd "$(dirname "$0")" && pwd)/unmount-under.sh"
 
 cmd=${1:?up or down}
 name=${2:?name}
@@ -30,7 +31,7 @@ down() {
   ip netns del "$name" 2>/dev/null || true
   ip link del "${name}h" 2>/dev/null || true
   # Mounts made by that daemon live in the netns' mount namespace; any left in ours go first.
-  { grep -o " $dir/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
+  unmount_under "$dir"
   rm -rf "$dir"
 }
 
