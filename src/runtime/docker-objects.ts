@@ -75,5 +75,6 @@ export function imageFromInspect(i: Json): ImageSummary {
     labels: (config.Labels as Record<string, string> | null) ?? {},
     size: Number(i.Size ?? 0),
     createdAt: typeof i.Created === 'string' ? i.Created : undefined,
+    digests: (i.RepoDigests as string[] | null) ?? [],
   };
 }

@@ -3,7 +3,7 @@ import { PassThrough, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { FrameDecoder, LogDemuxer } from './demux.js';
 import { engineCall, toEngineError, untyped } from './docker-errors.js';
-import { cpuPercent, engineEventFrom, labelFilters, memoryUsage } from './docker-mapping.js';
+import { engineEventFrom, labelFilters, statsFrom } from './docker-mapping.js';
 import { jsonObjects } from './json-stream.js';
 import type {
   ContainerStats,
@@ -159,16 +159,16 @@ export async function* containerStats(
     if (signal.aborted) return;
     throw toEngineError(err, what);
   }
-  for await (const s of jsonObjects(stream, what, signal)) {
-    const mem = memoryUsage(s);
-    const read = typeof s.read === 'string' ? Date.parse(s.read) : NaN;
-    yield {
-      cpuPercent: cpuPercent(s),
-      memoryUsage: mem.usage,
-      memoryLimit: mem.limit,
-      time: Number.isNaN(read) || read <= 0 ? Date.now() : read,
-    };
-  }
+  for await (const s of jsonObjects(stream, what, signal)) yield statsFrom(s);
+}
+
+/** GET stats?stream=false: one sample whose CPU figure covers the second the engine waited. */
+export async function statsOnce(docker: Docker, id: string, signal?: AbortSignal): Promise<ContainerStats> {
+  const stats = untyped(docker.getContainer(id), 'stats');
+  const s = await engineCall(`read stats of container ${id}`, () =>
+    stats({ stream: false, abortSignal: signal }),
+  );
+  return statsFrom(s as Record<string, unknown>);
 }
 
 /** Starts a command in a running container over a hijacked connection; demultiplexed unless it has a TTY. */

@@ -39,12 +39,14 @@ export interface ApplyResult {
 }
 
 /**
- * `TSSTACK_PARALLEL` when set, else 2× CPUs, at least 4, at most 16: engine calls mostly wait on the
+ * `TSSTACK_PARALLEL` when set (-1: no limit), else 2× CPUs, at least 4, at most 16: engine calls mostly wait on the
  * daemon, not on our CPU.
  */
 export function defaultConcurrency(env: Record<string, string | undefined> = process.env): number {
   const fromEnv = Number.parseInt(env.TSSTACK_PARALLEL ?? '', 10);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  // -1: no limit, as Compose's `--parallel -1`.
+  if (fromEnv === -1) return Number.MAX_SAFE_INTEGER;
   return Math.min(16, Math.max(4, 2 * cpus().length));
 }
 
@@ -87,6 +89,12 @@ async function runOperation(
       return stopContainerTolerant(runtime, op.ref, op.timeout).then(() => undefined);
     case 'container.restart':
       return runtime.restartContainer(op.ref, op.timeout).then(() => undefined);
+    case 'container.kill':
+      return runtime.killContainer(op.ref, op.signal).then(() => undefined);
+    case 'container.pause':
+      return runtime.pauseContainer(op.ref).then(() => undefined);
+    case 'container.unpause':
+      return runtime.unpauseContainer(op.ref).then(() => undefined);
     case 'container.remove':
       return removeContainerAwaiting(runtime, op.ref, { force: true, volumes: op.volumes }, { signal }).then(
         () => undefined,

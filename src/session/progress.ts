@@ -12,10 +12,19 @@ const PAST: Record<string, string> = {
   stop: 'Stopped',
   restart: 'Restarted',
   remove: 'Removed',
+  kill: 'Killed',
+  pause: 'Paused',
+  unpause: 'Unpaused',
 };
 
 /** Subscribes and prints one line per finished or failed operation; returns the unsubscribe function. */
-export function printProgress(bus: EventBus, out: NodeJS.WritableStream = process.stderr): () => void {
+export function printProgress(
+  bus: EventBus,
+  out: NodeJS.WritableStream = process.stderr,
+  opts: { quietPull?: boolean } = {},
+): () => void {
+  // `--progress quiet`: errors still reach the user as the command's own error message.
+  if (process.env.TSSTACK_PROGRESS === 'quiet') return () => undefined;
   const color = wantsColor(out, process.env);
   const paint = (f: (s: string) => string, s: string): string => (color ? f(s) : s);
   return bus.subscribe((e) => {
@@ -24,7 +33,7 @@ export function printProgress(bus: EventBus, out: NodeJS.WritableStream = proces
       const what = `${object.charAt(0).toUpperCase()}${object.slice(1)} ${rest.join(' ')}`;
       if (e.kind === 'operation.done') out.write(` ${paint(pc.green, '✔')} ${what}  ${PAST[verb] ?? verb}\n`);
       else out.write(` ${paint(pc.red, '✘')} ${what}  ${verb} failed\n`);
-    } else if (e.kind === 'image.done') {
+    } else if (e.kind === 'image.done' && !(opts.quietPull && e.action === 'pull')) {
       out.write(` ${paint(pc.green, '✔')} Image ${e.image}  ${e.action === 'build' ? 'Built' : 'Pulled'}\n`);
     } else if (e.kind === 'warning') {
       out.write(`${paint(pc.yellow, 'warning:')} ${e.message}\n`);

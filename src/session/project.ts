@@ -12,6 +12,12 @@ export interface GlobalOptions {
   debug?: boolean;
   /** false with --no-lock-wait */
   lockWait?: boolean;
+  /** `--dry-run`: print what would change and change nothing. */
+  dryRun?: boolean;
+  /** `--compatibility`: containers named `<project>_<service>_<n>`, as Compose v1 named them. */
+  compatibility?: boolean;
+  /** `--all-resources`: create every declared network and volume, whether a service uses it or not. */
+  allResources?: boolean;
 }
 
 async function readStdin(): Promise<string> {
@@ -41,6 +47,7 @@ export async function loadProject(
     allowMissing: opts.allowMissing,
     target: opts.target,
   });
+  if (g.compatibility) loaded.stack.nameSeparator = '_';
   for (const w of loaded.warnings) {
     const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.col} ` : '';
     process.stderr.write(`warning: ${where}${w.path}: ${w.message}\n`);

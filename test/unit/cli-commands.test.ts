@@ -10,7 +10,8 @@ describe('command loading', () => {
     expect(commandName(argv('--project-directory', 'x', '--env-file', 'e', '--profile', 'p', 'config'))).toBe(
       'config',
     );
-    expect(commandName(argv('attach'))).toBe('top');
+    expect(commandName(argv('convert'))).toBe('config');
+    expect(commandName(argv('--ansi', 'never', '--progress', 'quiet', '--parallel', '2', 'kill'))).toBe('kill');
     expect(commandName(argv('--version'))).toBeUndefined();
   });
 

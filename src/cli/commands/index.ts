@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { addDryRunOption } from '../globals.js';
 
 type Register = (program: Command) => void;
 
@@ -27,9 +28,19 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ls: async () => (await import('./ls.js')).registerLs,
   top: async () => (await import('./top.js')).registerTop,
   scale: async () => (await import('./scale.js')).registerScale,
+  cp: async () => (await import('./cp.js')).registerCp,
+  create: async () => (await import('./create.js')).registerCreate,
+  events: async () => (await import('./events.js')).registerEvents,
+  kill: async () => (await import('./kill.js')).registerKill,
+  pause: async () => (await import('./pause.js')).registerPause,
+  unpause: async () => (await import('./pause.js')).registerUnpause,
+  stats: async () => (await import('./stats.js')).registerStats,
+  version: async () => (await import('./version.js')).registerVersion,
+  wait: async () => (await import('./wait.js')).registerWait,
 };
 
-const ALIASES: Record<string, string> = { attach: 'top' };
+/** Compose's other names for commands. */
+const ALIASES: Record<string, string> = { convert: 'config' };
 
 /** Global options that take a value, so the command name is the first word that is not one of them. */
 const GLOBAL_WITH_VALUE = new Set([
@@ -40,10 +51,13 @@ const GLOBAL_WITH_VALUE = new Set([
   '--project-directory',
   '--env-file',
   '--profile',
+  '--ansi',
+  '--progress',
+  '--parallel',
 ]);
 
-/** The subcommand named on the command line, if any (argv as process.argv: node, script, ...). */
-export function commandName(argv: readonly string[]): string | undefined {
+/** Where the subcommand's name is in argv (as process.argv: node, script, ...), if there is one. */
+export function commandPosition(argv: readonly string[]): number | undefined {
   for (let i = 2; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--') return undefined;
@@ -52,9 +66,16 @@ export function commandName(argv: readonly string[]): string | undefined {
       continue;
     }
     if (arg.startsWith('-')) continue;
-    return ALIASES[arg] ?? arg;
+    return i;
   }
   return undefined;
+}
+
+/** The subcommand named on the command line, if any. */
+export function commandName(argv: readonly string[]): string | undefined {
+  const at = commandPosition(argv);
+  const arg = at === undefined ? undefined : argv[at];
+  return arg === undefined ? undefined : (ALIASES[arg] ?? arg);
 }
 
 /** Adds the command being run to the program, or every command when none (or an unknown one) is named, for help. */
@@ -64,4 +85,5 @@ export async function registerCommands(program: Command, argv: readonly string[]
   if (name === undefined && (argv.includes('-v') || argv.includes('--version'))) return;
   const loaders = name !== undefined && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
+  addDryRunOption(program);
 }
