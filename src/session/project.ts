@@ -1,5 +1,5 @@
 import type { Runtime } from '../runtime/types.js';
-import { loadStack, type LoadedStack } from '../spec/index.js';
+import { loadStack, type LoadOptions, type LoadedStack } from '../spec/index.js';
 import type { Target } from '../spec/types.js';
 
 /** Which project a session works on: the global options every command sees (they come before the command). */
@@ -26,16 +26,15 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/**
- * Loads the stack named by the global options and checks it for `target` (default local: checks that hold
- * on one engine only, such as fixed host ports of replicated services, are skipped for Swarm); prints
- * spec warnings to stderr.
- */
-export async function loadProject(
+/** What the spec layer is asked to skip (`config --no-interpolate`, `--no-path-resolution`, `--no-consistency`). */
+export type SpecSwitches = Pick<LoadOptions, 'interpolate' | 'resolvePaths' | 'consistency'>;
+
+/** The spec layer's load options for the global options. */
+export function specOptions(
   g: GlobalOptions,
-  opts: { allowMissing?: boolean; target?: Target } = {},
-): Promise<LoadedStack> {
-  const loaded = await loadStack({
+  opts: { allowMissing?: boolean; target?: Target } & SpecSwitches = {},
+): LoadOptions {
+  return {
     files: g.file,
     cwd: process.cwd(),
     projectName: g.projectName,
@@ -44,9 +43,22 @@ export async function loadProject(
     profiles: g.profile,
     env: process.env,
     readStdin,
-    allowMissing: opts.allowMissing,
-    target: opts.target,
-  });
+    ...opts,
+  };
+}
+
+/**
+ * Loads the stack named by the global options and checks it for `target` (default local: checks that hold
+ * on one engine only, such as fixed host ports of replicated services, are skipped for Swarm); prints
+ * spec warnings to stderr.
+ */
+export async function loadProject(
+  g: GlobalOptions,
+  opts: { allowMissing?: boolean; target?: Target; spec?: SpecSwitches } = {},
+): Promise<LoadedStack> {
+  const loaded = await loadStack(
+    specOptions(g, { allowMissing: opts.allowMissing, target: opts.target, ...opts.spec }),
+  );
   if (g.compatibility) loaded.stack.nameSeparator = '_';
   for (const w of loaded.warnings) {
     const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.col} ` : '';

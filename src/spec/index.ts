@@ -46,9 +46,21 @@ export async function loadStack(options: LoadOptions): Promise<LoadedStack> {
   const normalized = normalizeProject(raw);
   problems.push(...normalized.problems);
   warnings.push(...normalized.warnings);
-  problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
+  if (options.consistency !== false)
+    problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
   if (problems.length > 0) throw fail();
   return { stack: normalized.stack, warnings: dedupeWarnings(warnings), raw };
+}
+
+/**
+ * The merged document before validation and normalization (`config --no-interpolate`, `--variables`):
+ * files read, `include` and `extends` resolved; throws SpecError (exit 2) when they cannot be read.
+ */
+export async function loadRawStack(options: LoadOptions): Promise<RawProject> {
+  const loaded = await loadRawProject(options);
+  if (!loaded.raw || loaded.problems.length > 0)
+    throw new SpecError(present(loaded.problems, loaded.sourceText));
+  return loaded.raw;
 }
 
 /** Normalize and check a document already known to be invalid; whatever they cannot handle is left out. */

@@ -11,7 +11,9 @@ describe('command loading', () => {
       'config',
     );
     expect(commandName(argv('convert'))).toBe('config');
-    expect(commandName(argv('--ansi', 'never', '--progress', 'quiet', '--parallel', '2', 'kill'))).toBe('kill');
+    expect(commandName(argv('--ansi', 'never', '--progress', 'quiet', '--parallel', '2', 'kill'))).toBe(
+      'kill',
+    );
     expect(commandName(argv('--version'))).toBeUndefined();
   });
 

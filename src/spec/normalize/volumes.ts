@@ -53,7 +53,7 @@ function volumeShort(ctx: NormalizeContext, text: string, at: PathSegment[]): Se
   const vol: ServiceVolume = bind
     ? {
         type: 'bind',
-        source: ctx.absPath(source),
+        source: ctx.outPath(source),
         target,
         read_only: false,
         bind: { create_host_path: true },
