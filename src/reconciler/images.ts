@@ -15,6 +15,8 @@ export interface ImageOptions {
   build?: 'always' | 'never';
   /** Only look locally: build and pull nothing (dry runs). */
   offline?: boolean;
+  /** Memory limit of build containers (`build -m`), bytes. */
+  buildMemory?: number;
   bus?: EventBus;
   signal?: AbortSignal;
 }
@@ -74,6 +76,7 @@ export async function buildService(
       network: b.network,
       extraHosts: b.extra_hosts,
       shmSize: b.shm_size,
+      ...(opts.buildMemory ? { memory: opts.buildMemory } : {}),
     },
     report.progress,
     opts.signal,

@@ -53,6 +53,7 @@ export async function buildImage(
     ...(req.network ? { networkmode: req.network } : {}),
     ...(req.extraHosts?.length ? { extrahosts: req.extraHosts.join(',') } : {}),
     ...(req.shmSize ? { shmsize: req.shmSize } : {}),
+    ...(req.memory ? { memory: req.memory } : {}),
     abortSignal: signal,
   };
   let stream: NodeJS.ReadableStream;

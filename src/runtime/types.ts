@@ -217,6 +217,8 @@ export interface BuildRequest {
   network?: string;
   extraHosts?: string[];
   shmSize?: number;
+  /** Memory limit of the build's containers (`build -m`), bytes. */
+  memory?: number;
 }
 
 /** Progress of a build or pull, one line or layer update at a time. */

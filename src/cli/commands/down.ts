@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { runDown } from '../../session/down.js';
 import { parseTimeout } from '../options.js';
-import { globalOptions } from '../context.js';
+import { globalOptions, isDryRun } from '../context.js';
 
 interface DownOptions {
   volumes?: boolean;
@@ -26,6 +26,7 @@ export function registerDown(program: Command): void {
     .option('--target <target>', 'local (default) or swarm')
     .action(async (services: string[], opts: DownOptions, cmd: Command) => {
       if (opts.target !== undefined && opts.target !== 'local') {
+        if (isDryRun(cmd)) throw new UsageError('--dry-run is not supported with --target swarm for down');
         const target = await import('../../session/swarm-target.js');
         target.isSwarmTarget(opts.target);
         return target.swarmDown(globalOptions(cmd), { volumes: opts.volumes });

@@ -5,7 +5,7 @@ import { checkServiceNames } from '../../reconciler/converge.js';
 import { serviceImage } from '../../reconciler/desired.js';
 import { pullService } from '../../reconciler/images.js';
 import { runtimeFromEnv } from '../../session/project.js';
-import { loadProject } from '../context.js';
+import { isDryRun, loadProject } from '../context.js';
 import { printProgress } from '../../session/progress.js';
 
 /** `tsstack pull [--ignore-pull-failures] [SERVICE...]`: pull the images of services that name one. */
@@ -15,9 +15,16 @@ export function registerPull(program: Command): void {
     .description('pull service images')
     .argument('[services...]', 'only these services')
     .option('--ignore-pull-failures', 'pull what can be pulled and ignore the rest')
+    .option('--dry-run', 'print what would be pulled and pull nothing')
     .action(async (services: string[], opts: { ignorePullFailures?: boolean }, cmd: Command) => {
       const { stack } = await loadProject(cmd);
       checkServiceNames(stack, services);
+      if (isDryRun(cmd)) {
+        const names = services.length > 0 ? services : Object.keys(stack.services);
+        for (const s of names.map((n) => stack.services[n]!).filter((x) => x.image !== undefined))
+          process.stdout.write(`pull image ${serviceImage(stack, s)} (service ${s.name})\n`);
+        return;
+      }
       const runtime = await runtimeFromEnv();
       const bus = new EventBus();
       const stop = printProgress(bus);

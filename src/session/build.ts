@@ -1,0 +1,100 @@
+/** `tsstack build`: build the images of services with a `build:` section, with Compose's build flags. */
+import { EngineError, UsageError } from '../core/errors.js';
+import { EventBus } from '../events/bus.js';
+import { checkServiceNames } from '../reconciler/converge.js';
+import { desired, serviceImage } from '../reconciler/desired.js';
+import { buildService } from '../reconciler/images.js';
+import { withDependencies } from '../reconciler/plan.js';
+import type { ServiceSpec, Stack } from '../spec/types.js';
+import { printProgress } from './progress.js';
+import { loadProject, runtimeFromEnv, type GlobalOptions } from './project.js';
+
+export interface BuildOptions {
+  services: string[];
+  noCache?: boolean;
+  pull?: boolean;
+  quiet?: boolean;
+  /** `--build-arg KEY=VALUE` (or `KEY`: its value from the environment), over every service's args. */
+  buildArgs: string[];
+  /** `-m`: memory limit of the build containers, bytes. */
+  memory?: number;
+  /** Also build what the named services depend on. */
+  withDependencies?: boolean;
+  env?: Record<string, string | undefined>;
+}
+
+/** `--build-arg` values as a map; `KEY` alone takes the environment's value and is skipped when unset. */
+export function parseBuildArgs(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    const key = eq < 0 ? a : a.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`--build-arg ${a}: expected KEY=VALUE`);
+    const value = eq < 0 ? env[key] : a.slice(eq + 1);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** The services to build, in name order: those named (and their dependencies when asked) that have `build:`. */
+export function buildTargets(
+  stack: Stack,
+  o: Pick<BuildOptions, 'services' | 'withDependencies'>,
+): ServiceSpec[] {
+  checkServiceNames(stack, o.services);
+  const names =
+    o.services.length === 0
+      ? Object.keys(stack.services)
+      : o.withDependencies
+        ? withDependencies(desired(stack), o.services)
+        : o.services;
+  return [...names]
+    .sort()
+    .map((n) => stack.services[n] as ServiceSpec)
+    .filter((s) => s.build !== undefined);
+}
+
+/** Builds one after the other, printing progress to stderr; `--dry-run` lists what would be built. */
+export async function runBuild(g: GlobalOptions, o: BuildOptions): Promise<void> {
+  const { stack } = await loadProject(g);
+  const args = parseBuildArgs(o.buildArgs, o.env ?? process.env);
+  const targets = buildTargets(stack, o);
+  if (g.dryRun) {
+    for (const s of targets)
+      process.stdout.write(`build image ${serviceImage(stack, s)} (service ${s.name})\n`);
+    return;
+  }
+  const runtime = await runtimeFromEnv();
+  const bus = new EventBus();
+  const stopProgress = o.quiet ? () => {} : printProgress(bus);
+  const offProgress = o.quiet
+    ? () => {}
+    : bus.subscribe((e) => {
+        if (e.kind === 'image.progress') process.stderr.write(`${e.service}  | ${e.message}\n`);
+      });
+  try {
+    for (const s of targets) {
+      const b = s.build as NonNullable<ServiceSpec['build']>;
+      const spec: ServiceSpec = {
+        ...s,
+        build: {
+          ...b,
+          args: { ...b.args, ...args },
+          no_cache: o.noCache || b.no_cache,
+          pull: o.pull || b.pull,
+        },
+      };
+      try {
+        await buildService(runtime, stack, spec, { bus, buildMemory: o.memory });
+      } catch (err) {
+        throw new EngineError(`service ${s.name}: build failed: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    offProgress();
+    stopProgress();
+  }
+}
