@@ -22,6 +22,9 @@ export function parseFormat(value: string): OutputFormat {
     .trim()
     .replaceAll('\\t', '\t')
     .replaceAll('\\n', '\n');
+  // A template without one action prints the same words for every row: surely a mistyped format name.
+  if (!template.includes('{{'))
+    throw new UsageError(`--format must be table, json or a template such as "{{.Name}}", not "${value}"`);
   return { kind: 'template', template, table };
 }
 

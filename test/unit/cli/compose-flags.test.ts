@@ -283,3 +283,9 @@ describe('ps and ls filters', () => {
     expect(() => projectFilterOf(['status=x'])).toThrow(UsageError);
   });
 });
+
+describe('--format names', () => {
+  it('refuses a format that is neither a name nor a template', () => {
+    expect(() => parseFormat('xml')).toThrow(UsageError);
+  });
+});
