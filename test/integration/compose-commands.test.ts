@@ -230,3 +230,36 @@ describe('events and wait', () => {
     expect(none.stderr).toMatch(/no running containers/);
   });
 });
+
+describe('up: whose log lines, and how', () => {
+  const Q = uniqueName('t-compose-attach');
+  afterAll(() => removeProject(Q));
+
+  it('--attach picks the services; --no-log-prefix and --timestamps shape the lines', async () => {
+    const f = path.join(dir, 'attach.yml');
+    writeFileSync(
+      f,
+      `services:
+  a:
+    image: tsstack-test/busybox:latest
+    command: ["sh", "-c", "echo from-a"]
+  b:
+    image: tsstack-test/busybox:latest
+    command: ["sh", "-c", "echo from-b"]
+`,
+    );
+    // Headless (not a terminal): the session ends by itself once both containers have exited.
+    const r = await tsstack(
+      ['-p', Q, '-f', f, 'up', '--attach', 'a', '--no-log-prefix', '--timestamps'],
+      {},
+      120_000,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z from-a$/m);
+    expect(r.stdout).not.toContain('from-b');
+    expect(r.stdout).not.toMatch(/a-1 +\|/);
+    const bad = await tsstack(['-p', Q, '-f', f, 'up', '--attach', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no such service: nope');
+  });
+});
