@@ -53,8 +53,9 @@ export async function copy(
       (o.stdout ?? process.stdout).write(`copy ${text}\n`);
       continue;
     }
-    if (req.direction === 'from') await copyOut(runtime, c.summary.id, req.containerPath, req.local, o);
-    else await copyIn(runtime, c.summary.id, req.local, req.containerPath, o);
+    const target = { id: c.summary.id, name: c.summary.name };
+    if (req.direction === 'from') await copyOut(runtime, target, req.containerPath, req.local, o);
+    else await copyIn(runtime, target, req.local, req.containerPath, o);
     if (req.local !== '-' || req.direction === 'to') err.write(` ✔ Copied ${text}\n`);
   }
 }
@@ -95,9 +96,14 @@ function kindOf(s: PathStat | undefined): 'dir' | 'file' | undefined {
 }
 
 /** Out of a container: a tar to stdout (`-`), or extracted locally under docker cp's names. */
+interface Target {
+  id: string;
+  name: string;
+}
+
 async function copyOut(
   runtime: Runtime,
-  id: string,
+  { id, name: container }: Target,
   src: string,
   local: string,
   o: CpOptions,
@@ -112,7 +118,7 @@ async function copyOut(
         : path.posix.join(path.posix.dirname(src), s.linkTarget);
   }
   const srcStat = await runtime.statPath(id, from);
-  if (!srcStat) throw new EngineError(`could not find ${src} in container ${id.slice(0, 12)}`);
+  if (!srcStat) throw new EngineError(`could not find ${src} in container ${container}`);
   if (local === '-') {
     const { tar } = await runtime.getArchive(id, from);
     await pipeline(tar, o.stdout ?? process.stdout, { end: false });
@@ -143,7 +149,7 @@ async function copyOut(
 /** Into a container: a tar from stdin (`-`) into a folder, or a local path packed under docker cp's names. */
 async function copyIn(
   runtime: Runtime,
-  id: string,
+  { id, name: container }: Target,
   local: string,
   dest: string,
   o: CpOptions,
@@ -152,7 +158,7 @@ async function copyIn(
   const destStat = await runtime.statPath(id, dest);
   if (local === '-') {
     if (kindOf(destStat) !== 'dir')
-      throw new EngineError(`destination ${dest} must be an existing folder in the container`);
+      throw new EngineError(`destination ${dest} must be an existing folder in container ${container}`);
     await runtime.putArchive(id, dest, o.stdin ?? process.stdin, put);
     return;
   }
@@ -164,7 +170,7 @@ async function copyIn(
     (await stat(real).catch(() => info)).isDirectory() && (!info.isSymbolicLink() || o.followLink === true);
   const place = placement({ path: local, isDir }, { path: dest, kind: kindOf(destStat) });
   if (destStat === undefined && kindOf(await runtime.statPath(id, place.folder)) !== 'dir')
-    throw new EngineError(`folder ${place.folder} does not exist in the container`);
+    throw new EngineError(`folder ${place.folder} does not exist in container ${container}`);
   const contents = copiesContents(local);
   const tar = contents
     ? pack(real, { map: (h) => ({ ...h, name: place.name ? `${place.name}/${h.name}` : h.name }) })

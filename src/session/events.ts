@@ -3,7 +3,10 @@
  * Compose's text form or (`--json`) with Compose's field names: time, type, action, id, service, attributes.
  */
 import { LABEL, projectFilter } from '../model/labels.js';
+import { observe } from '../reconciler/observe.js';
 import type { EngineEvent, Runtime } from '../runtime/types.js';
+import type { Stack } from '../spec/types.js';
+import { checkKnownServices } from './lifecycle.js';
 
 export interface ComposeEvent {
   action: string;
@@ -47,14 +50,15 @@ export function eventLine(e: ComposeEvent): string {
   return `${when} container ${e.action} ${e.id} (${attrs})\n`;
 }
 
-/** Prints events until `signal` aborts or the engine ends the stream. */
+/** Prints events until `signal` aborts or the engine ends the stream; an unknown service is refused first (exit 2). */
 export async function printEvents(
   runtime: Runtime,
-  project: string,
+  stack: Stack,
   o: { services: string[]; json: boolean; signal: AbortSignal; out?: NodeJS.WritableStream },
 ): Promise<void> {
+  if (o.services.length > 0) checkKnownServices(stack, await observe(runtime, stack.name), o.services);
   const out = o.out ?? process.stdout;
-  for await (const e of runtime.events(projectFilter(project), o.signal)) {
+  for await (const e of runtime.events(projectFilter(stack.name), o.signal)) {
     const c = composeEvent(e, o.services);
     if (c) out.write(o.json ? `${JSON.stringify(c)}\n` : eventLine(c));
   }

@@ -104,7 +104,7 @@ describe('cp', () => {
       [[path.join(dir, 'missing'), 'web:/tmp'], 2, /no such file or directory/],
       [['web:/data', 'worker:/tmp'], 2, /between services/],
       [['web:/no/such/path', path.join(dir, 'never')], 1, /could not find \/no\/such\/path/],
-      [[f, 'web:/no/such/dir/x'], 1, /does not exist in the container/],
+      [[f, 'web:/no/such/dir/x'], 1, /does not exist in container /],
     ];
     for (const [args, code, message] of cases) {
       const r = await cli('cp', ...args);

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { printEvents } from '../../session/events.js';
-import { checkKnownServices } from '../../session/lifecycle.js';
 import { runtimeFromEnv } from '../../session/project.js';
-import { observe } from '../../reconciler/observe.js';
 import { loadProject } from '../context.js';
 
 /** `tsstack events [--json] [SERVICE...]`: container events of the project, live, until Ctrl-C. */
@@ -15,13 +13,12 @@ export function registerEvents(program: Command): void {
     .action(async (services: string[], opts: { json?: boolean }, cmd: Command) => {
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
-      if (services.length > 0) checkKnownServices(stack, await observe(runtime, stack.name), services);
       const ac = new AbortController();
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        await printEvents(runtime, stack.name, { services, json: opts.json === true, signal: ac.signal });
+        await printEvents(runtime, stack, { services, json: opts.json === true, signal: ac.signal });
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
