@@ -96,7 +96,8 @@ describe('cp', () => {
   });
 
   it('refuses bad input with exit 2 and changes nothing; an engine refusal exits 1', async () => {
-    const f = path.join(dir, 'src', 'f1');
+    const f = path.join(dir, 'bad-input.txt');
+    writeFileSync(f, 'x\n');
     const cases: [string[], number, RegExp][] = [
       [[f, 'web:../../etc/evil'], 2, /climbs above the container's root/],
       [[f, 'nope:/tmp'], 2, /no such service: nope/],
