@@ -3,6 +3,9 @@
  * and the launcher keeps a compiled-code cache per command (see code-cache.ts).
  */
 
+/** Compose's other names for commands. */
+const ALIASES: Record<string, string> = { convert: 'config' };
+
 /** Global options that take a value, so the command name is the first word that is not one of them. */
 const GLOBAL_WITH_VALUE = new Set([
   '-f',
@@ -12,10 +15,13 @@ const GLOBAL_WITH_VALUE = new Set([
   '--project-directory',
   '--env-file',
   '--profile',
+  '--ansi',
+  '--progress',
+  '--parallel',
 ]);
 
-/** The subcommand named on the command line, if any (argv as process.argv: node, script, ...). */
-export function commandName(argv: readonly string[]): string | undefined {
+/** Where the subcommand's name is in argv (as process.argv: node, script, ...), if there is one. */
+export function commandPosition(argv: readonly string[]): number | undefined {
   for (let i = 2; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--') return undefined;
@@ -24,7 +30,14 @@ export function commandName(argv: readonly string[]): string | undefined {
       continue;
     }
     if (arg.startsWith('-')) continue;
-    return arg;
+    return i;
   }
   return undefined;
+}
+
+/** The subcommand named on the command line, if any (an alias gives the command it stands for). */
+export function commandName(argv: readonly string[]): string | undefined {
+  const at = commandPosition(argv);
+  const arg = at === undefined ? undefined : argv[at];
+  return arg === undefined ? undefined : (ALIASES[arg] ?? arg);
 }

@@ -35,3 +35,8 @@ export function loadProjectAndConnect<T = LoadedStack>(
 export function lockForCommand(cmd: Command, project: string): Promise<() => void> {
   return lockProject(project, globalOptions(cmd).lockWait !== false);
 }
+
+/** `--dry-run`, given before the command or after it. */
+export function isDryRun(cmd: Command): boolean {
+  return globalOptions(cmd).dryRun === true;
+}

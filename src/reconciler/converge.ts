@@ -79,7 +79,7 @@ export async function converge(
 ): Promise<ConvergeResult> {
   checkServiceNames(stack, opts.services);
   const base = desired(stack);
-  const selected = withDependencies(base, opts.services);
+  const selected = withDependencies(base, opts.services, opts.noDeps);
   const selectedSpecs = selected.map((n) => stack.services[n] as ServiceSpec);
   const usedNets = new Set(selected.flatMap((n) => base.services[n]?.networks ?? []));
   const usedVols = new Set(selected.flatMap((n) => base.services[n]?.volumes ?? []));

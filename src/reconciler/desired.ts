@@ -33,7 +33,8 @@ export function serviceImage(stack: Stack, service: ServiceSpec): string {
 
 /** The container name of one replica: `container_name`, else `<project>-<service>-<n>`. */
 export function containerName(stack: Stack, service: ServiceSpec, replica: number): string {
-  return service.container_name ?? `${stack.name}-${service.name}-${replica}`;
+  const sep = stack.nameSeparator ?? '-';
+  return service.container_name ?? `${stack.name}${sep}${service.name}${sep}${replica}`;
 }
 
 /** Computes everything that should exist for the stack. */

@@ -23,6 +23,8 @@ export interface ImageOptions {
   offline?: boolean;
   /** Most builds and pulls at once (default: the engine-call bound of `up`). */
   concurrency?: number;
+  /** Memory limit of build containers (`build -m`), bytes. */
+  buildMemory?: number;
   bus?: EventBus;
   signal?: AbortSignal;
 }
@@ -63,14 +65,19 @@ export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
+/** `build -m`: a memory limit for the build's containers (the classic builder honours it; BuildKit has none). */
+function withMemory(req: BuildRequest, memory: number | undefined): BuildRequest {
+  return memory ? { ...req, memory } : req;
+}
+
 /** Builds one service's image; returns its ID. */
 export async function buildService(
   runtime: Runtime,
   stack: Stack,
   s: ServiceSpec,
-  opts: Pick<ImageOptions, 'bus' | 'signal'>,
+  opts: Pick<ImageOptions, 'bus' | 'signal' | 'buildMemory'>,
 ): Promise<string> {
-  const req = buildRequestFor(stack, s);
+  const req = withMemory(buildRequestFor(stack, s), opts.buildMemory);
   const report = imageReport(opts.bus, s.name, 'build', req.tags[0] ?? s.name);
   const id = await runtime.buildImage(req, report.progress, opts.signal);
   report.done();
@@ -115,7 +122,7 @@ export async function buildServices(
   runtime: Runtime,
   stack: Stack,
   specs: ServiceSpec[],
-  opts: Pick<ImageOptions, 'bus' | 'signal'>,
+  opts: Pick<ImageOptions, 'bus' | 'signal' | 'buildMemory'>,
 ): Promise<{ ids: Record<string, string>; failures: Record<string, string> }> {
   const ids: Record<string, string> = {};
   const failures: Record<string, string> = {};
@@ -145,7 +152,7 @@ export async function buildServices(
         continue;
       }
       try {
-        runnable.push({ s, req: buildRequestFor(stack, s) });
+        runnable.push({ s, req: withMemory(buildRequestFor(stack, s), opts.buildMemory) });
       } catch (err) {
         failures[s.name] = err instanceof Error ? err.message : String(err);
       }

@@ -64,6 +64,7 @@ export async function buildImageClassic(
           ),
         }
       : {}),
+    ...(req.memory ? { memory: req.memory } : {}),
     abortSignal: signal,
   };
   let stream: NodeJS.ReadableStream;

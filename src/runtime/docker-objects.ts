@@ -76,6 +76,7 @@ export function imageFromInspect(i: Json): ImageSummary {
     size: Number(i.Size ?? 0),
     createdAt: typeof i.Created === 'string' ? i.Created : undefined,
     ...lastTagTime(i),
+    digests: (i.RepoDigests as string[] | null) ?? [],
   };
 }
 

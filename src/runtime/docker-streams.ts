@@ -2,8 +2,8 @@
 import type { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { LogDemuxer } from './demux.js';
-import { toEngineError, untyped } from './docker-errors.js';
-import { cpuPercent, engineEventFrom, labelFilters, memoryUsage } from './docker-mapping.js';
+import { engineCall, toEngineError, untyped } from './docker-errors.js';
+import { engineEventFrom, labelFilters, statsFrom } from './docker-mapping.js';
 import { jsonObjects } from './json-stream.js';
 import type { ContainerStats, EngineEvent, LabelFilter, LogLine, LogOptions } from './types.js';
 
@@ -151,14 +151,14 @@ export async function* containerStats(
     if (signal.aborted) return;
     throw toEngineError(err, what);
   }
-  for await (const s of jsonObjects(stream, what, signal)) {
-    const mem = memoryUsage(s);
-    const read = typeof s.read === 'string' ? Date.parse(s.read) : NaN;
-    yield {
-      cpuPercent: cpuPercent(s),
-      memoryUsage: mem.usage,
-      memoryLimit: mem.limit,
-      time: Number.isNaN(read) || read <= 0 ? Date.now() : read,
-    };
-  }
+  for await (const s of jsonObjects(stream, what, signal)) yield statsFrom(s);
+}
+
+/** GET stats?stream=false: one sample whose CPU figure covers the second the engine waited. */
+export async function statsOnce(docker: Docker, id: string, signal?: AbortSignal): Promise<ContainerStats> {
+  const stats = untyped(docker.getContainer(id), 'stats');
+  const s = await engineCall(`read stats of container ${id}`, () =>
+    stats({ stream: false, abortSignal: signal }),
+  );
+  return statsFrom(s as Record<string, unknown>);
 }

@@ -29,13 +29,15 @@ import {
   summaryFromInspect,
   summaryFromList,
 } from './docker-mapping.js';
-import { containerLogs, engineEvents, containerStats } from './docker-streams.js';
+import { containerLogs, engineEvents, containerStats, statsOnce } from './docker-streams.js';
 import { attachToContainer, execDetached, execInContainer } from './docker-sessions.js';
+import { getArchive, putArchive, statPath } from './docker-archive.js';
 import type {
   BuildOutcome,
   AttachRequest,
   BuildRequest,
   ContainerCreateSpec,
+  ArchiveRead,
   ContainerStats,
   ContainerSummary,
   EngineEvent,
@@ -49,7 +51,10 @@ import type {
   NetworkAttachment,
   NetworkCreateSpec,
   NetworkSummary,
+  PathStat,
+  ProcessList,
   ProgressEvent,
+  PutArchiveOptions,
   RemoveOptions,
   Runtime,
   StreamSession,
@@ -252,6 +257,21 @@ export class DockerRuntime implements Runtime {
     await engineCall(`kill container ${id}`, () =>
       this.docker.getContainer(id).kill(signal ? { signal } : {}),
     );
+  }
+
+  async pauseContainer(id: string): Promise<void> {
+    await engineCall(`pause container ${id}`, () => this.docker.getContainer(id).pause());
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    await engineCall(`unpause container ${id}`, () => this.docker.getContainer(id).unpause());
+  }
+
+  async topContainer(id: string, psArgs?: string): Promise<ProcessList> {
+    const r = (await engineCall(`list processes of container ${id}`, () =>
+      this.docker.getContainer(id).top(psArgs ? { ps_args: psArgs } : {}),
+    )) as { Titles?: string[] | null; Processes?: string[][] | null };
+    return { titles: r.Titles ?? [], processes: r.Processes ?? [] };
   }
 
   async restartContainer(id: string, timeoutSeconds?: number): Promise<void> {
@@ -482,10 +502,25 @@ export class DockerRuntime implements Runtime {
     return containerStats(this.docker, id, signal);
   }
 
-  async putArchive(id: string, path: string, tar: NodeJS.ReadableStream | Buffer): Promise<void> {
-    await engineCall(`copy files into container ${id} at ${path}`, () =>
-      this.docker.getContainer(id).putArchive(tar as NodeJS.ReadableStream, { path }),
-    );
+  statsOnce(id: string, signal?: AbortSignal): Promise<ContainerStats> {
+    return statsOnce(this.docker, id, signal);
+  }
+
+  putArchive(
+    id: string,
+    path: string,
+    tar: NodeJS.ReadableStream | Buffer,
+    opts?: PutArchiveOptions,
+  ): Promise<void> {
+    return putArchive(this.docker, id, path, tar, opts);
+  }
+
+  getArchive(id: string, path: string, signal?: AbortSignal): Promise<ArchiveRead> {
+    return getArchive(this.docker, id, path, signal);
+  }
+
+  statPath(id: string, path: string): Promise<PathStat | undefined> {
+    return statPath(this.docker, id, path);
   }
 
   /** Runs a call; the listed status codes (already done, already gone) count as success. */

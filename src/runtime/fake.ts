@@ -9,6 +9,7 @@ import { EngineError } from '../core/errors.js';
 import type {
   BuildOutcome,
   AttachRequest,
+  ArchiveRead,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -26,7 +27,10 @@ import type {
   NetworkAttachment,
   NetworkCreateSpec,
   NetworkSummary,
+  PathStat,
+  ProcessList,
   ProgressEvent,
+  PutArchiveOptions,
   RemoveOptions,
   Runtime,
   StreamSession,
@@ -51,6 +55,8 @@ export const MUTATING_METHODS = new Set([
   'startContainer',
   'stopContainer',
   'killContainer',
+  'pauseContainer',
+  'unpauseContainer',
   'restartContainer',
   'removeContainer',
   'renameContainer',
@@ -262,6 +268,29 @@ export class FakeRuntime implements Runtime {
     c.summary.state = 'exited';
     c.summary.exitCode = 137;
     this.emitEvent('container', 'die', c, { exitCode: '137' });
+  }
+
+  async pauseContainer(id: string): Promise<void> {
+    this.record('pauseContainer', [id]);
+    const c = this.mustFind(id);
+    if (c.summary.state !== 'running') throw new EngineError(`Container ${id} is not running`, 409);
+    c.summary.state = 'paused';
+    this.emitEvent('container', 'pause', c);
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    this.record('unpauseContainer', [id]);
+    const c = this.mustFind(id);
+    if (c.summary.state !== 'paused') throw new EngineError(`Container ${id} is not paused`, 409);
+    c.summary.state = 'running';
+    this.emitEvent('container', 'unpause', c);
+  }
+
+  async topContainer(id: string): Promise<ProcessList> {
+    this.record('topContainer', [id]);
+    const c = this.mustFind(id);
+    if (c.summary.state !== 'running') throw new EngineError(`Container ${id} is not running`, 409);
+    return { titles: ['PID', 'CMD'], processes: [['1', (c.spec.command ?? []).join(' ')]] };
   }
 
   async restartContainer(id: string, timeoutSeconds?: number): Promise<void> {
@@ -535,8 +564,25 @@ export class FakeRuntime implements Runtime {
     yield { cpuPercent: 0, memoryUsage: 0, memoryLimit: 0, time: this.clock };
   }
 
-  async putArchive(id: string, path: string): Promise<void> {
-    this.record('putArchive', [id, path]);
+  async statsOnce(id: string): Promise<ContainerStats> {
+    this.record('statsOnce', [id]);
+    this.mustFind(id);
+    return { cpuPercent: 0, memoryUsage: 0, memoryLimit: 0, time: this.clock };
+  }
+
+  async putArchive(id: string, path: string, _tar?: unknown, opts?: PutArchiveOptions): Promise<void> {
+    this.record('putArchive', [id, path, opts]);
+  }
+
+  async getArchive(id: string, path: string): Promise<ArchiveRead> {
+    this.record('getArchive', [id, path]);
+    throw new EngineError('copying out of a container is not supported by the fake runtime', 501);
+  }
+
+  async statPath(id: string, path: string): Promise<PathStat | undefined> {
+    this.record('statPath', [id, path]);
+    this.mustFind(id);
+    return undefined;
   }
 
   // ---- internals ----

@@ -204,6 +204,8 @@ export interface ImageSummary {
   createdAt?: string;
   /** When the engine last put a tag on this image (tsstack re-tags after a pull); for refresh policies. */
   lastTagTime?: string;
+  /** `repo@sha256:...` references the image was pulled or pushed under (RepoDigests). */
+  digests?: string[];
 }
 
 /** A build secret: its ID in `RUN --mount=type=secret,id=ID`, read from a file or an environment variable. */
@@ -241,6 +243,8 @@ export interface BuildRequest {
   /** `network.host`, `security.insecure`. */
   entitlements?: string[];
   ulimits?: Record<string, { soft: number; hard: number }>;
+  /** Memory limit of the build's containers (`build -m`), bytes. */
+  memory?: number;
 }
 
 /** One build of a batch: the image ID, or what went wrong in the builder's words. */
@@ -336,6 +340,43 @@ export interface ContainerStats {
   memoryUsage: number;
   memoryLimit: number;
   time: number;
+  /** Bytes received and sent on every network interface (absent when the engine gave no network stats). */
+  netRx?: number;
+  netTx?: number;
+  /** Bytes read from and written to block devices. */
+  blockRead?: number;
+  blockWrite?: number;
+  /** Processes and threads in the container. */
+  pids?: number;
+}
+
+/** What the engine says of a path inside a container (from the archive API's stat header). */
+export interface PathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode bits: the permission bits, plus 1<<31 for a folder and 1<<27 for a symlink. */
+  mode: number;
+  /** Where a symbolic link points (empty when the path is not one). */
+  linkTarget: string;
+}
+
+/** A path of a container as a tar stream (its top entry is the path's base name), with its stat. */
+export interface ArchiveRead {
+  stat: PathStat;
+  tar: NodeJS.ReadableStream;
+}
+
+export interface PutArchiveOptions {
+  /** Keep the archive's uid/gid (`cp -a`); otherwise files belong to the container's root user. */
+  copyUidGid?: boolean;
+  /** Fail rather than replace a folder with a file or a file with a folder (`docker cp` does). */
+  noOverwriteDirNonDir?: boolean;
+}
+
+/** `docker top`: the column titles and one row per process. */
+export interface ProcessList {
+  titles: string[];
+  processes: string[][];
 }
 
 export interface EngineInfo {
@@ -373,6 +414,10 @@ export interface Runtime {
   /** Sends the stop signal, waits up to `timeoutSeconds`, then kills. */
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   killContainer(id: string, signal?: string): Promise<void>;
+  pauseContainer(id: string): Promise<void>;
+  unpauseContainer(id: string): Promise<void>;
+  /** The processes running in a container (`ps` inside its namespace, run by the engine). */
+  topContainer(id: string, psArgs?: string): Promise<ProcessList>;
   restartContainer(id: string, timeoutSeconds?: number): Promise<void>;
   removeContainer(id: string, opts?: RemoveOptions): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
@@ -429,8 +474,19 @@ export interface Runtime {
    */
   attachContainer(id: string, req: AttachRequest): Promise<StreamSession>;
   stats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats>;
-  /** Extracts a tar archive into `path` inside the container (used by watch sync). */
-  putArchive(id: string, path: string, tar: NodeJS.ReadableStream | Buffer): Promise<void>;
+  /** One sample with its CPU delta filled in (the engine takes two readings about a second apart). */
+  statsOnce(id: string, signal?: AbortSignal): Promise<ContainerStats>;
+  /** Extracts a tar archive into the folder `path` inside the container (watch sync, `cp`). */
+  putArchive(
+    id: string,
+    path: string,
+    tar: NodeJS.ReadableStream | Buffer,
+    opts?: PutArchiveOptions,
+  ): Promise<void>;
+  /** A path inside a container as a tar stream; EngineError with status 404 when it does not exist. */
+  getArchive(id: string, path: string, signal?: AbortSignal): Promise<ArchiveRead>;
+  /** The stat of a path inside a container, or undefined when it does not exist. */
+  statPath(id: string, path: string): Promise<PathStat | undefined>;
 }
 
 // ---- Docker Swarm (tsstack up --target swarm): a separate interface, in tsstack's own types. ----

@@ -40,7 +40,7 @@ export interface ApplyResult {
 }
 
 /**
- * `TSSTACK_PARALLEL` when set, else 50, the docker CLI's own bound for parallel container operations
+ * `TSSTACK_PARALLEL` when set (-1: no limit, as Compose's `--parallel -1`), else 50, the docker CLI's own bound for parallel container operations
  * (Compose v2 sets none). Engine calls mostly wait on the daemon, and the daemon's own work (containerd,
  * runc) competes for the CPU with whatever else the machine runs, so more calls at once get it a larger
  * share: on a 2-core machine under load, cold `up -d` of 50 services took 9.2/12.4/9.9 s with 16 calls at
@@ -52,6 +52,8 @@ export const DEFAULT_CONCURRENCY = 50;
 export function defaultConcurrency(env: Record<string, string | undefined> = process.env): number {
   const fromEnv = Number.parseInt(env.TSSTACK_PARALLEL ?? '', 10);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  // -1: no limit, as Compose's `--parallel -1`.
+  if (fromEnv === -1) return Number.MAX_SAFE_INTEGER;
   return DEFAULT_CONCURRENCY;
 }
 
@@ -104,6 +106,12 @@ async function runOperation(
       return stopContainerTolerant(runtime, op.ref, op.timeout).then(() => undefined);
     case 'container.restart':
       return runtime.restartContainer(op.ref, op.timeout).then(() => undefined);
+    case 'container.kill':
+      return runtime.killContainer(op.ref, op.signal).then(() => undefined);
+    case 'container.pause':
+      return runtime.pauseContainer(op.ref).then(() => undefined);
+    case 'container.unpause':
+      return runtime.unpauseContainer(op.ref).then(() => undefined);
     case 'container.remove':
       return removeContainerAwaiting(runtime, op.ref, { force: true, volumes: op.volumes }, { signal }).then(
         () => undefined,

@@ -21,6 +21,10 @@ export interface HeadlessOptions {
   color?: boolean;
   /** Prefix plain lines with an ISO timestamp. */
   timestamps?: boolean;
+  /** False: plain log lines without the `web-1  | ` prefix (`--no-log-prefix`). */
+  prefix?: boolean;
+  /** Whose log lines to print (`up --attach` / `--no-attach`); default everyone's. */
+  logServices?: (service: string) => boolean;
   env?: Record<string, string | undefined>;
   /** Clock for event lines (unix ms). */
   now?: () => number;
@@ -57,9 +61,11 @@ export function startHeadless(options: HeadlessOptions): HeadlessOutput {
   const fmt =
     options.format === 'json'
       ? new JsonFormatter(options.now ?? Date.now)
-      : new PlainFormatter(color, options.timestamps === true);
+      : new PlainFormatter(color, options.timestamps === true, options.prefix !== false);
   const dedupe = new RepeatFilter();
+  const logServices = options.logServices;
   const off = options.bus.subscribe((event) => {
+    if (event.kind === 'log' && logServices && !logServices(event.service)) return;
     if (dedupe.isRepeat(event)) return;
     const line = fmt.format(event);
     if (line !== undefined) writer.write(line);
@@ -142,6 +148,7 @@ class PlainFormatter {
   constructor(
     private readonly color: boolean,
     private readonly timestamps: boolean,
+    private readonly withPrefix: boolean,
   ) {
     this.pc = pc.createColors(color);
   }
@@ -153,7 +160,7 @@ class PlainFormatter {
     }
     if (e.kind === 'log') {
       const time = this.timestamps ? `${new Date(e.time).toISOString()} ` : '';
-      return `${this.prefix(e.service, e.replica)}${time}${e.message}\n`;
+      return `${this.withPrefix ? this.prefix(e.service, e.replica) : ''}${time}${e.message}\n`;
     }
     const word = eventWord(e);
     if (word !== undefined && 'replica' in e) {

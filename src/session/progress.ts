@@ -12,6 +12,9 @@ const PAST: Record<string, string> = {
   stop: 'Stopped',
   restart: 'Restarted',
   remove: 'Removed',
+  kill: 'Killed',
+  pause: 'Paused',
+  unpause: 'Unpaused',
 };
 
 const IMAGE_DONE = { build: 'Built', pull: 'Pulled', push: 'Pushed' } as const;
@@ -19,6 +22,8 @@ const IMAGE_DONE = { build: 'Built', pull: 'Pulled', push: 'Pushed' } as const;
 export interface ProgressOptions {
   /** 'lines': also each build step, build output line and pull or push milestone, per service. */
   images?: 'lines' | 'done';
+  /** `up --quiet-pull`: nothing about pulls. */
+  quietPull?: boolean;
 }
 
 /** Subscribes and prints one line per finished or failed operation; returns the unsubscribe function. */
@@ -27,6 +32,8 @@ export function printProgress(
   out: NodeJS.WritableStream = process.stderr,
   opts: ProgressOptions = { images: 'lines' },
 ): () => void {
+  // `--progress quiet`: errors still reach the user as the command's own error message.
+  if (process.env.TSSTACK_PROGRESS === 'quiet') return () => undefined;
   const color = wantsColor(out, process.env);
   const paint = (f: (s: string) => string, s: string): string => (color ? f(s) : s);
   return bus.subscribe((e) => {
@@ -37,9 +44,9 @@ export function printProgress(
       else out.write(` ${paint(pc.red, '✘')} ${what}  ${verb} failed\n`);
     } else if (e.kind === 'image.progress') {
       // Per service, as Compose's plain progress shows builds; live counters only in the UI.
-      if (opts.images !== 'lines' || e.transient) return;
+      if (opts.images !== 'lines' || e.transient || (opts.quietPull && e.action === 'pull')) return;
       out.write(`${paint(pc.cyan, e.service)} ${e.action} | ${e.message}\n`);
-    } else if (e.kind === 'image.done') {
+    } else if (e.kind === 'image.done' && !(opts.quietPull && e.action === 'pull')) {
       out.write(` ${paint(pc.green, '✔')} Image ${e.image}  ${IMAGE_DONE[e.action]}\n`);
     } else if (e.kind === 'warning') {
       out.write(`${paint(pc.yellow, 'warning:')} ${e.message}\n`);

@@ -1,5 +1,5 @@
 import type { Runtime } from '../runtime/types.js';
-import { loadStack, type LoadedStack } from '../spec/index.js';
+import { loadStack, type LoadOptions, type LoadedStack } from '../spec/index.js';
 import type { Target } from '../spec/types.js';
 
 /** Which project a session works on: the global options every command sees (they come before the command). */
@@ -12,12 +12,39 @@ export interface GlobalOptions {
   debug?: boolean;
   /** false with --no-lock-wait */
   lockWait?: boolean;
+  /** `--dry-run`: print what would change and change nothing. */
+  dryRun?: boolean;
+  /** `--compatibility`: containers named `<project>_<service>_<n>`, as Compose v1 named them. */
+  compatibility?: boolean;
+  /** `--all-resources`: create every declared network and volume, whether a service uses it or not. */
+  allResources?: boolean;
 }
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What the spec layer is asked to skip (`config --no-interpolate`, `--no-path-resolution`, `--no-consistency`). */
+export type SpecSwitches = Pick<LoadOptions, 'interpolate' | 'resolvePaths' | 'consistency'>;
+
+/** The spec layer's load options for the global options. */
+export function specOptions(
+  g: GlobalOptions,
+  opts: { allowMissing?: boolean; target?: Target } & SpecSwitches = {},
+): LoadOptions {
+  return {
+    files: g.file,
+    cwd: process.cwd(),
+    projectName: g.projectName,
+    projectDirectory: g.projectDirectory,
+    envFiles: g.envFile,
+    profiles: g.profile,
+    env: process.env,
+    readStdin,
+    ...opts,
+  };
 }
 
 /**
@@ -27,20 +54,12 @@ async function readStdin(): Promise<string> {
  */
 export async function loadProject(
   g: GlobalOptions,
-  opts: { allowMissing?: boolean; target?: Target } = {},
+  opts: { allowMissing?: boolean; target?: Target; spec?: SpecSwitches } = {},
 ): Promise<LoadedStack> {
-  const loaded = await loadStack({
-    files: g.file,
-    cwd: process.cwd(),
-    projectName: g.projectName,
-    projectDirectory: g.projectDirectory,
-    envFiles: g.envFile,
-    profiles: g.profile,
-    env: process.env,
-    readStdin,
-    allowMissing: opts.allowMissing,
-    target: opts.target,
-  });
+  const loaded = await loadStack(
+    specOptions(g, { allowMissing: opts.allowMissing, target: opts.target, ...opts.spec }),
+  );
+  if (g.compatibility) loaded.stack.nameSeparator = '_';
   for (const w of loaded.warnings) {
     const where = w.location ? `${w.location.file}:${w.location.line}:${w.location.col} ` : '';
     process.stderr.write(`warning: ${where}${w.path}: ${w.message}\n`);

@@ -29,6 +29,8 @@ export interface SuperviseOptions {
   /** The live UI (a TTY and not --headless) or headless output. */
   ui: boolean;
   logFormat?: LogFormat;
+  /** Headless log lines: whose to print, with or without prefix, timestamps, colour (default: by terminal). */
+  logs?: { services?: (service: string) => boolean; prefix?: boolean; timestamps?: boolean; color?: boolean };
   /** Stop timeout in seconds (`-t`), else each service's stop_grace_period. */
   timeout?: number;
   /** Return this service's exit code; implies abortOnContainerExit. */
@@ -131,7 +133,16 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
       },
     });
   } else {
-    headless = startHeadless({ bus, out: stdout, format: o.logFormat ?? 'plain', env: o.env });
+    headless = startHeadless({
+      bus,
+      out: stdout,
+      format: o.logFormat ?? 'plain',
+      env: o.env,
+      logServices: o.logs?.services,
+      prefix: o.logs?.prefix,
+      timestamps: o.logs?.timestamps,
+      color: o.logs?.color,
+    });
   }
 
   // Compose semantics: exit codes of exited containers, the first exit aborting when asked to.

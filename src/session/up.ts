@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { EventBus } from '../events/bus.js';
 import { renderPlan } from '../model/plan-text.js';
-import { converge, type ConvergeOptions } from '../reconciler/converge.js';
+import { checkServiceNames, converge, type ConvergeOptions } from '../reconciler/converge.js';
 import { withDependencies } from '../reconciler/plan.js';
 import { requireServices } from '../spec/no-services.js';
 import { parseScale, withScale } from '../scheduler/scale.js';
@@ -45,6 +45,36 @@ export interface UpSessionOptions {
   logFormat: LogFormat;
   exitCodeFrom?: string;
   abortOnContainerExit?: boolean;
+  /** `--no-deps`: only the named services, not what they depend on. */
+  noDeps?: boolean;
+  /** `--always-recreate-deps`: recreate the named services' dependencies even when unchanged. */
+  alwaysRecreateDeps?: boolean;
+  /** `--quiet-pull`: no line per pulled image. */
+  quietPull?: boolean;
+  /** Headless log lines: `--attach`, `--no-attach`, `--attach-dependencies`, `--no-log-prefix`, `--timestamps`, `--no-color`. */
+  attach?: string[];
+  noAttach?: string[];
+  attachDependencies?: boolean;
+  noLogPrefix?: boolean;
+  timestamps?: boolean;
+  noColor?: boolean;
+}
+
+/**
+ * Whose log lines an attached `up` prints, as Compose chooses: `--attach` names them; otherwise the named
+ * services (all when none is named), plus their dependencies with `--attach-dependencies`; minus `--no-attach`.
+ */
+export function attachedServices(
+  o: Pick<UpSessionOptions, 'attach' | 'noAttach' | 'attachDependencies' | 'services'>,
+  all: string[],
+  withDeps: (services: string[]) => string[],
+): Set<string> {
+  let chosen: string[];
+  if (o.attach && o.attach.length > 0) chosen = o.attach;
+  else if (o.services.length === 0) chosen = all;
+  else chosen = o.attachDependencies ? withDeps(o.services) : o.services;
+  const skip = new Set(o.noAttach ?? []);
+  return new Set(chosen.filter((s) => !skip.has(s)));
 }
 
 /** Runs `up`; resolves with the process exit code. */
@@ -62,6 +92,7 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
       return { stack: withScale(l.stack, parseScale(l.stack, o.scale ?? [])), document: l.raw };
     },
   });
+  checkServiceNames(stack, [...(o.attach ?? []), ...(o.noAttach ?? [])]);
   const selected = o.services.length > 0 ? o.services : undefined;
   const common = {
     services: selected,
@@ -73,6 +104,9 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
     noStart: o.noStart,
     timeout: o.timeout,
     concurrency: o.concurrency,
+    noDeps: o.noDeps,
+    forceRecreateDeps: o.alwaysRecreateDeps,
+    allResources: o.project.allResources,
   };
   if (o.dryRun) {
     const { plan } = await converge(runtime, stack, { ...common, dryRun: true });
@@ -83,7 +117,7 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   const lockWait = o.project.lockWait !== false;
   const unlock = await lockProject(stack.name, lockWait);
   const bus = new EventBus();
-  const stopProgress = printProgress(bus);
+  const stopProgress = printProgress(bus, process.stderr, { quietPull: o.quietPull });
   let result: Awaited<ReturnType<typeof converge>>;
   try {
     result = await converge(runtime, stack, { ...common, bus });
@@ -93,7 +127,7 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   }
   if (o.wait && !common.noStart) {
     await waitForServices(runtime, result.desired, {
-      services: withDependencies(result.desired, selected),
+      services: withDependencies(result.desired, selected, o.noDeps),
       timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
     });
     return 0;
@@ -135,6 +169,9 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   const watching = o.watch
     ? watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c))
     : undefined;
+  const attached = attachedServices(o, Object.keys(stack.services), (names) =>
+    withDependencies(result.desired, names),
+  );
   try {
     const { superviseAttached } = await import('./supervise.js');
     return await superviseAttached({
@@ -143,6 +180,12 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
       services: selected,
       ui,
       logFormat: o.logFormat,
+      logs: {
+        services: (s) => attached.has(s),
+        prefix: !o.noLogPrefix,
+        timestamps: o.timestamps,
+        ...(o.noColor ? { color: false } : {}),
+      },
       timeout: o.timeout,
       exitCodeFrom: o.exitCodeFrom,
       abortOnContainerExit: o.abortOnContainerExit,

@@ -47,10 +47,22 @@ export async function loadStack(options: LoadOptions): Promise<LoadedStack> {
   const normalized = normalizeProject(raw);
   problems.push(...normalized.problems);
   warnings.push(...normalized.warnings);
-  problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
+  if (options.consistency !== false)
+    problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
   if (problems.length > 0) throw fail();
   // Checked as declared; what no enabled service uses is then left out of the stack, as in Compose's model.
   return { stack: withoutUnusedResources(normalized.stack, raw), warnings: dedupeWarnings(warnings), raw };
+}
+
+/**
+ * The merged document before validation and normalization (`config --no-interpolate`, `--variables`):
+ * files read, `include` and `extends` resolved; throws SpecError (exit 2) when they cannot be read.
+ */
+export async function loadRawStack(options: LoadOptions): Promise<RawProject> {
+  const loaded = await loadRawProject(options);
+  if (!loaded.raw || loaded.problems.length > 0)
+    throw new SpecError(present(loaded.problems, loaded.sourceText));
+  return loaded.raw;
 }
 
 /** Normalize and check a document already known to be invalid; whatever they cannot handle is left out. */

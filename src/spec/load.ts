@@ -119,6 +119,7 @@ class Loader {
       env: fullEnv,
       profiles: enabledProfiles(this.options.profiles, fullEnv),
       sources: [...this.sources],
+      ...(this.options.resolvePaths === false ? { resolvePaths: false } : {}),
     };
     return result(raw);
   }
@@ -238,6 +239,11 @@ class Loader {
     this.parsed.set(key, undefined);
     const node = this.parseOnly(file, from);
     if (!node) return undefined;
+    if (this.options.interpolate === false) {
+      const kept: LoadedFile = { abs: file, dir: file === STDIN ? this.cwd : path.dirname(file), doc: node };
+      this.parsed.set(key, kept);
+      return kept;
+    }
     const interpolated = interpolateTree(node, lookupIn(env));
     this.problems.push(...interpolated.problems);
     this.warnings.push(...interpolated.warnings);

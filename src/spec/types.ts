@@ -34,6 +34,8 @@ export interface Stack {
   configs: Record<string, ConfigSpec>;
   /** Top-level `x-*` extensions, including `x-tsstack`. */
   extensions: Record<string, unknown>;
+  /** Between project, service and replica in container names: `-`, or `_` with `--compatibility` (Compose v1). */
+  nameSeparator?: '-' | '_';
 }
 
 export type PullPolicy =

@@ -12,6 +12,10 @@ describe('command loading', () => {
     );
     expect(commandName(argv('attach', 'web'))).toBe('attach');
     expect(commandName(argv('ui'))).toBe('ui');
+    expect(commandName(argv('convert'))).toBe('config');
+    expect(commandName(argv('--ansi', 'never', '--progress', 'quiet', '--parallel', '2', 'kill'))).toBe(
+      'kill',
+    );
     expect(commandName(argv('--version'))).toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { commandName } from '../command-name.js';
+import { addDryRunOption } from '../globals.js';
 
 type Register = (program: Command) => void;
 
@@ -31,6 +32,15 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ui: async () => (await import('./ui.js')).registerUi,
   top: async () => (await import('./top.js')).registerTop,
   scale: async () => (await import('./scale.js')).registerScale,
+  cp: async () => (await import('./cp.js')).registerCp,
+  create: async () => (await import('./create.js')).registerCreate,
+  events: async () => (await import('./events.js')).registerEvents,
+  kill: async () => (await import('./kill.js')).registerKill,
+  pause: async () => (await import('./pause.js')).registerPause,
+  unpause: async () => (await import('./pause.js')).registerUnpause,
+  stats: async () => (await import('./stats.js')).registerStats,
+  version: async () => (await import('./version.js')).registerVersion,
+  wait: async () => (await import('./wait.js')).registerWait,
 };
 
 /** Adds the command being run to the program, or every command when none (or an unknown one) is named, for help. */
@@ -40,4 +50,5 @@ export async function registerCommands(program: Command, argv: readonly string[]
   if (name === undefined && (argv.includes('-v') || argv.includes('--version'))) return;
   const loaders = name !== undefined && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
+  addDryRunOption(program);
 }

@@ -9,7 +9,7 @@ import { withDependencies } from '../../reconciler/plan.js';
 import { decideImage } from '../../reconciler/pull-policy.js';
 import type { ServiceSpec } from '../../spec/types.js';
 import { runtimeFromEnv } from '../../session/project.js';
-import { loadProject } from '../context.js';
+import { isDryRun, loadProject } from '../context.js';
 import { printProgress } from '../../session/progress.js';
 
 interface PullOptions {
@@ -35,15 +35,13 @@ export function registerPull(program: Command): void {
     .option('--include-deps', 'also pull the images of the services the named ones depend on')
     .option('--policy <policy>', 'always (default) or missing: pull only images not present locally')
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--dry-run', 'print what would be pulled and pull nothing')
     .action(async (services: string[], opts: PullOptions, cmd: Command) => {
       const policy = opts.policy ?? 'always';
       if (policy !== 'always' && policy !== 'missing')
         throw new UsageError(`--policy must be always or missing, not "${policy}"`);
       const { stack } = await loadProject(cmd);
       checkServiceNames(stack, services);
-      const runtime = await runtimeFromEnv();
-      const bus = new EventBus();
-      const stop = opts.quiet ? () => {} : printProgress(bus);
       const names =
         services.length === 0
           ? Object.keys(stack.services)
@@ -54,6 +52,14 @@ export function registerPull(program: Command): void {
       const targets = names
         .map((n) => stack.services[n])
         .filter((s): s is ServiceSpec => s?.image !== undefined && !(opts.ignoreBuildable && s.build));
+      if (isDryRun(cmd)) {
+        for (const s of targets)
+          process.stdout.write(`pull image ${serviceImage(stack, s)} (service ${s.name})\n`);
+        return;
+      }
+      const runtime = await runtimeFromEnv();
+      const bus = new EventBus();
+      const stop = opts.quiet ? () => {} : printProgress(bus);
       const failures: string[] = [];
       const warnings: string[] = [];
       const run = limiter(defaultConcurrency());

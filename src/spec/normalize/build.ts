@@ -106,5 +106,5 @@ function resolveContext(ctx: NormalizeContext, context: string): string {
     context.startsWith('github.com/')
   )
     return context;
-  return ctx.absPath(context);
+  return ctx.outPath(context);
 }

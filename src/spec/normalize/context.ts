@@ -24,6 +24,11 @@ export class NormalizeContext {
     return isAbsolute(p) ? resolve(p) : resolve(this.raw.projectDir, p);
   }
 
+  /** A path as the normalized stack shows it: absolute, or as written under `config --no-path-resolution`. */
+  outPath(p: string): string {
+    return this.raw.resolvePaths === false ? p : this.absPath(p);
+  }
+
   str(value: unknown, path: readonly PathSegment[]): string | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;

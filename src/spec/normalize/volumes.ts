@@ -47,7 +47,7 @@ export function isPathSource(source: string): boolean {
 }
 
 function volumeShort(ctx: NormalizeContext, text: string, at: PathSegment[]): ServiceVolume | undefined {
-  const vol = parseVolumeShort(text, (p) => ctx.absPath(p));
+  const vol = parseVolumeShort(text, (p) => ctx.outPath(p));
   if (typeof vol === 'string') {
     ctx.problem(at, vol);
     return undefined;
