@@ -20,7 +20,7 @@ const PAST: Record<string, string> = {
 const IMAGE_DONE = { build: 'Built', pull: 'Pulled', push: 'Pushed' } as const;
 
 export interface ProgressOptions {
-  /** 'lines': also each build step, build output line and pull or push milestone, per service. */
+  /** 'lines' (the default): also each build step, build output line and pull or push milestone, per service. */
   images?: 'lines' | 'done';
   /** `up --quiet-pull`: nothing about pulls. */
   quietPull?: boolean;
@@ -30,7 +30,7 @@ export interface ProgressOptions {
 export function printProgress(
   bus: EventBus,
   out: NodeJS.WritableStream = process.stderr,
-  opts: ProgressOptions = { images: 'lines' },
+  opts: ProgressOptions = {},
 ): () => void {
   // `--progress quiet`: errors still reach the user as the command's own error message.
   if (process.env.TSSTACK_PROGRESS === 'quiet') return () => undefined;
@@ -44,7 +44,7 @@ export function printProgress(
       else out.write(` ${paint(pc.red, '✘')} ${what}  ${verb} failed\n`);
     } else if (e.kind === 'image.progress') {
       // Per service, as Compose's plain progress shows builds; live counters only in the UI.
-      if (opts.images !== 'lines' || e.transient || (opts.quietPull && e.action === 'pull')) return;
+      if ((opts.images ?? 'lines') !== 'lines' || e.transient || (opts.quietPull && e.action === 'pull')) return;
       out.write(`${paint(pc.cyan, e.service)} ${e.action} | ${e.message}\n`);
     } else if (e.kind === 'image.done' && !(opts.quietPull && e.action === 'pull')) {
       out.write(` ${paint(pc.green, '✔')} Image ${e.image}  ${IMAGE_DONE[e.action]}\n`);

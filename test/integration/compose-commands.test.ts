@@ -187,7 +187,9 @@ describe('events and wait', () => {
           async () => {
             await cli('pause', 'web');
             await cli('unpause', 'web');
-            return events.jsonLines().some((e) => e.action === 'unpause');
+            // Both: the subscription may start between a pause and its unpause.
+            const actions = events.jsonLines().map((e) => e.action);
+            return actions.includes('pause') && actions.includes('unpause');
           },
           30_000,
           500,
