@@ -4,14 +4,11 @@
  * on the engine, which adds up to most of a no-change build). Progress names carry the target
  * (`[t0 base 2/3] RUN ...`) and are routed back to their request.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { EngineError } from '../core/errors.js';
+import { join, resolve } from 'node:path';
 import { BuildxProgress } from './buildx-progress.js';
-import { dockerfileText, explainFailure, locateStep } from './buildx.js';
-import { LineSplitter } from './demux.js';
+import { buildFailure, runBuildx } from './buildx.js';
 import type { BuildOutcome, BuildRequest, ProgressEvent } from './types.js';
 
 type Env = Record<string, string | undefined>;
@@ -76,32 +73,20 @@ export async function bakeWithBuildx(
     await writeFile(file, JSON.stringify(bakeDefinition(reqs)));
     const progress = new BuildxProgress(true);
     const indexOf = (target: string | undefined) => (target?.startsWith('t') ? Number(target.slice(1)) : -1);
-    const code = await new Promise<number>((resolveRun, reject) => {
-      const child = spawn(bin, ['bake', '-f', file, '--progress=rawjson', '--metadata-file', metadata], {
-        env: env as NodeJS.ProcessEnv,
-        stdio: ['ignore', 'ignore', 'pipe'],
+    const code = await runBuildx(
+      bin,
+      ['bake', '-f', file, '--progress=rawjson', '--metadata-file', metadata],
+      env,
+      {
         signal,
-      });
-      const lines = new LineSplitter();
-      const feed = (l: string) => {
-        for (const p of progress.line(l)) {
-          const i = indexOf(p.target);
-          if (i >= 0 && i < reqs.length) onProgress(i, p);
-        }
-      };
-      child.stderr.on('data', (chunk: Buffer) => {
-        for (const l of lines.push(chunk)) feed(l);
-      });
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.name === 'AbortError') reject(new EngineError('cancelled'));
-        else reject(new EngineError(`cannot run ${bin}: ${err.message}`));
-      });
-      child.on('close', (c) => {
-        for (const l of lines.flush()) feed(l);
-        resolveRun(c ?? -1);
-      });
-    });
-    if (signal?.aborted) throw new EngineError('cancelled');
+        onLine: (l) => {
+          for (const p of progress.line(l)) {
+            const i = indexOf(p.target);
+            if (i >= 0 && i < reqs.length) onProgress(i, p);
+          }
+        },
+      },
+    );
     const meta = JSON.parse(await readFile(metadata, 'utf8').catch(() => '{}')) as Record<
       string,
       Record<string, string>
@@ -113,13 +98,7 @@ export async function bakeWithBuildx(
       const id = m?.['containerimage.config.digest'] ?? m?.['containerimage.digest'];
       if (code === 0 && id) return { id };
       if (i === failedIndex || (failedIndex < 0 && code !== 0)) {
-        const text = dockerfileText(req);
-        let words = progress.failure().replace(/^target t\d+: /, '');
-        if (!/^\S+:\d+$/m.test(words)) {
-          const where = locateStep(progress.failedStep(), text, basename(req.dockerfile ?? 'Dockerfile'));
-          if (where) words = `${words}\n${where}`;
-        }
-        return { error: explainFailure(words, text) };
+        return { error: buildFailure(progress, req, /^target t\d+: /) };
       }
       return {
         error:

@@ -136,6 +136,55 @@ export function dockerfileText(req: BuildRequest): string | undefined {
 }
 
 /**
+ * Runs buildx with `args`, feeding each line it writes to stderr (its progress) to `onLine`; resolves with
+ * its exit code. `stdin`: what to write to its standard input (a Dockerfile given as `-f -`), else none.
+ */
+export async function runBuildx(
+  bin: string,
+  args: string[],
+  env: Env,
+  o: { stdin?: string; signal?: AbortSignal; onLine: (line: string) => void },
+): Promise<number> {
+  const code = await new Promise<number>((resolveRun, reject) => {
+    const child = spawn(bin, args, {
+      env: env as NodeJS.ProcessEnv,
+      stdio: [o.stdin === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
+      signal: o.signal,
+    });
+    const lines = new LineSplitter();
+    child.stderr?.on('data', (chunk: Buffer) => {
+      for (const l of lines.push(chunk)) o.onLine(l);
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.name === 'AbortError') reject(new EngineError('cancelled'));
+      else reject(new EngineError(`cannot run ${bin}: ${err.message}`));
+    });
+    child.on('close', (c) => {
+      for (const l of lines.flush()) o.onLine(l);
+      resolveRun(c ?? -1);
+    });
+    if (o.stdin !== undefined) {
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(o.stdin);
+    }
+  });
+  if (o.signal?.aborted) throw new EngineError('cancelled');
+  return code;
+}
+
+/** BuildKit's words for a failed build, with the Dockerfile line it failed on (`prefix`: a bake target's). */
+export function buildFailure(progress: BuildxProgress, req: BuildRequest, prefix?: RegExp): string {
+  const text = dockerfileText(req);
+  let words = prefix ? progress.failure().replace(prefix, '') : progress.failure();
+  // Newer BuildKit prints `Dockerfile:3` and a code frame itself.
+  if (!/^\S+:\d+$/m.test(words)) {
+    const where = locateStep(progress.failedStep(), text, basename(req.dockerfile ?? 'Dockerfile'));
+    if (where) words = `${words}\n${where}`;
+  }
+  return explainFailure(words, text);
+}
+
+/**
  * Runs one build; resolves with the image ID. `env` is the environment buildx runs in: the engine's
  * address (DOCKER_HOST), the Docker config for credentials, and the variables that secrets name.
  */
@@ -150,41 +199,14 @@ export async function buildWithBuildx(
   const iidfile = join(dir, 'iid');
   try {
     const progress = new BuildxProgress();
-    const code = await new Promise<number>((resolveRun, reject) => {
-      const child = spawn(bin, buildxArgs(req, iidfile), {
-        env: env as NodeJS.ProcessEnv,
-        stdio: ['pipe', 'ignore', 'pipe'],
-        signal,
-      });
-      const lines = new LineSplitter();
-      const feed = (l: string) => {
+    const code = await runBuildx(bin, buildxArgs(req, iidfile), env, {
+      stdin: req.dockerfileInline ?? '',
+      signal,
+      onLine: (l) => {
         for (const p of progress.line(l)) onProgress?.(p);
-      };
-      child.stderr.on('data', (chunk: Buffer) => {
-        for (const l of lines.push(chunk)) feed(l);
-      });
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.name === 'AbortError') reject(new EngineError('cancelled'));
-        else reject(new EngineError(`cannot run ${bin}: ${err.message}`));
-      });
-      child.on('close', (c) => {
-        for (const l of lines.flush()) feed(l);
-        resolveRun(c ?? -1);
-      });
-      child.stdin.on('error', () => {});
-      child.stdin.end(req.dockerfileInline ?? '');
+      },
     });
-    if (signal?.aborted) throw new EngineError('cancelled');
-    if (code !== 0) {
-      const text = dockerfileText(req);
-      let words = progress.failure();
-      // Newer BuildKit prints `Dockerfile:3` and a code frame itself.
-      if (!/^\S+:\d+$/m.test(words)) {
-        const where = locateStep(progress.failedStep(), text, basename(req.dockerfile ?? 'Dockerfile'));
-        if (where) words = `${words}\n${where}`;
-      }
-      throw new EngineError(explainFailure(words, text));
-    }
+    if (code !== 0) throw new EngineError(buildFailure(progress, req));
     const id = (await readFile(iidfile, 'utf8').catch(() => '')).trim();
     if (!id) throw new EngineError('buildx finished without writing the image ID');
     return id;
