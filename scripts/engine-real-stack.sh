@@ -20,23 +20,15 @@ data=/var/lib/tsstack-$netns
 sock=$run/docker.sock
 logfile=/var/log/tsstack-dockerd-$netns.log
 
-. "$here/unmount-under.sh"
+. "$here/engine-lib.sh"
 
 log() { printf '[engine-real-stack] %s\n' "$*"; }
 answers() { [ -S "$sock" ] && docker -H "unix://$sock" version --format '{{.Server.Version}}' 2>/dev/null; }
 
 stop_daemon() {
   [ -f "$run/docker.pid" ] || return 0
-  local pid
-  pid=$(cat "$run/docker.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    # dockerd stops its containers first (each with its own stop signal and timeout), then exits.
-    kill -TERM "$pid"
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-  fi
-  # Its containerd and shims are its children; none may outlive it.
-  for p in $(pgrep -f -- "$run/exec" || true); do kill -KILL "$p" 2>/dev/null || true; done
+  # dockerd stops its containers first (each with its own stop signal and timeout), then exits.
+  stop_engine "$run/docker.pid" "$run/exec" 300
   rm -f "$run/docker.pid" "$sock"
   unmount_under "$run/exec"
   unmount_under "$data"
