@@ -44,7 +44,8 @@ export function printProgress(
       else out.write(` ${paint(pc.red, '✘')} ${what}  ${verb} failed\n`);
     } else if (e.kind === 'image.progress') {
       // Per service, as Compose's plain progress shows builds; live counters only in the UI.
-      if ((opts.images ?? 'lines') !== 'lines' || e.transient || (opts.quietPull && e.action === 'pull')) return;
+      if ((opts.images ?? 'lines') !== 'lines' || e.transient || (opts.quietPull && e.action === 'pull'))
+        return;
       out.write(`${paint(pc.cyan, e.service)} ${e.action} | ${e.message}\n`);
     } else if (e.kind === 'image.done' && !(opts.quietPull && e.action === 'pull')) {
       out.write(` ${paint(pc.green, '✔')} Image ${e.image}  ${IMAGE_DONE[e.action]}\n`);
