@@ -19,6 +19,7 @@ import type { LogFormat } from './headless.js';
 import { lockProject } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
 import { chooseLiveUi } from '../ui/terminal.js';
+import { untilSignal } from './until-signal.js';
 
 /** loadProject for the swarm target: the same files and options, checked and warned about for Swarm. */
 function loadProject(g: GlobalOptions, opts: { allowMissing?: boolean } = {}): Promise<LoadedStack> {
@@ -253,23 +254,16 @@ export async function swarmLogs(
   const list = (await swarm.listServices(projectFilter(stack.name))).filter(
     (s) => services.length === 0 || services.includes(s.name.slice(prefix.length)),
   );
-  const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
+  await untilSignal(async (signal) => {
     await Promise.all(
       list.map(async (s) => {
         const name = s.name.slice(prefix.length);
-        for await (const line of swarm.serviceLogs(s.id, opts, ac.signal))
+        for await (const line of swarm.serviceLogs(s.id, opts, signal))
           await writeOut(
             line.stream === 'stderr' ? process.stderr : process.stdout,
             `${name} | ${line.message}\n`,
           );
       }),
     );
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
+  });
 }

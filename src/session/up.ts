@@ -17,6 +17,7 @@ import { tuneHeapForSupervisor } from './heap-flags.js';
 import { lockProject } from './lock.js';
 import { printProgress } from './progress.js';
 import { loadProject, loadProjectAndConnect, type GlobalOptions } from './project.js';
+import { untilSignal } from './until-signal.js';
 
 export interface UpSessionOptions {
   /** Which project (the global options). */
@@ -197,19 +198,5 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   } finally {
     stopWatching.abort();
     await watching?.catch(() => undefined);
-  }
-}
-
-/** Runs `fn` until SIGINT or SIGTERM aborts its signal. */
-async function untilSignal(fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    await fn(abort.signal);
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   }
 }

@@ -13,6 +13,7 @@ import { lockProject } from './lock.js';
 import { printProgress } from './progress.js';
 import { loadProject, runtimeFromEnv, type GlobalOptions } from './project.js';
 import { runWatchMode } from './watch-mode.js';
+import { untilSignal } from './until-signal.js';
 
 export interface WatchOptions {
   services: string[];
@@ -51,25 +52,18 @@ export async function runWatch(g: GlobalOptions, o: WatchOptions): Promise<void>
     throw new EngineError(
       `project ${stack.name} has no containers on ${runtime.endpoint}; start it with \`tsstack up -d\`, or run watch without --no-up`,
     );
-  const abort = new AbortController();
-  const stopWatching = () => abort.abort();
-  process.once('SIGINT', stopWatching);
-  process.once('SIGTERM', stopWatching);
-  try {
-    await runWatchMode({
+  await untilSignal((signal) =>
+    runWatchMode({
       load: () => loadProject(g),
       envFiles: g.envFile.map((f) => path.resolve(f)),
       runtime,
       stack,
       raw,
       bus: new EventBus(),
-      signal: abort.signal,
+      signal,
       services,
       print: !o.quiet,
       lock,
-    });
-  } finally {
-    process.off('SIGINT', stopWatching);
-    process.off('SIGTERM', stopWatching);
-  }
+    }),
+  );
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { printEvents } from '../../session/events.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { loadProject } from '../context.js';
+import { untilSignal } from '../../session/until-signal.js';
 
 /** `tsstack events [--json] [SERVICE...]`: container events of the project, live, until Ctrl-C. */
 export function registerEvents(program: Command): void {
@@ -13,15 +14,8 @@ export function registerEvents(program: Command): void {
     .action(async (services: string[], opts: { json?: boolean }, cmd: Command) => {
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
-        await printEvents(runtime, stack, { services, json: opts.json === true, signal: ac.signal });
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+      await untilSignal(async (signal) => {
+        await printEvents(runtime, stack, { services, json: opts.json === true, signal: signal });
+      });
     });
 }

@@ -7,6 +7,7 @@ import { globalOptions, loadProject } from '../context.js';
 import { printLogs } from '../../session/log-printer.js';
 import { listProjectContainers } from '../../session/project-containers.js';
 import { parsePositive } from '../options.js';
+import { untilSignal } from '../../session/until-signal.js';
 
 interface LogsOptions {
   follow?: boolean;
@@ -74,27 +75,20 @@ export function registerLogs(program: Command): void {
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
       const list = () => listProjectContainers(runtime, stack, { all: true, services });
-      const ac = new AbortController();
-      const onSignal = () => ac.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
+      await untilSignal(async (signal) => {
         await printLogs(runtime, stack.name, list, {
           follow: opts.follow ?? false,
           tail,
           since,
           timestamps: opts.timestamps ?? false,
           color: opts.color && pc.isColorSupported,
-          signal: ac.signal,
+          signal,
           out: process.stdout,
           services,
           until,
           index,
           prefix: opts.logPrefix,
         });
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      });
     });
 }

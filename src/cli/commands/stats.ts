@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runtimeFromEnv } from '../../session/project.js';
 import { runStats } from '../../session/stats.js';
 import { loadProject } from '../context.js';
+import { untilSignal } from '../../session/until-signal.js';
 
 interface StatsOptions {
   all?: boolean;
@@ -28,22 +29,15 @@ export function registerStats(program: Command): void {
     .action(async (service: string | undefined, opts: StatsOptions, cmd: Command) => {
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
+      await untilSignal(async (signal) => {
         await runStats(runtime, stack, {
           services: service ? [service] : [],
           all: opts.all === true,
           noStream: opts.stream === false,
           noTrunc: opts.trunc === false,
           format: opts.format,
-          signal: ac.signal,
+          signal: signal,
         });
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+      });
     });
 }
