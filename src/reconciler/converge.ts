@@ -50,6 +50,21 @@ export function checkServiceNames(stack: Stack, names: string[] | undefined): vo
 }
 
 /**
+ * The services a command acts on: those named (checked, exit 2 for an unknown one) and, with `withDeps`,
+ * what they depend on; all of the stack's when none is named. In the stack's order.
+ */
+export function selectServices(stack: Stack, names: string[], withDeps?: boolean): ServiceSpec[] {
+  checkServiceNames(stack, names);
+  const chosen =
+    names.length === 0
+      ? Object.keys(stack.services)
+      : withDeps
+        ? withDependencies(desired(stack), names)
+        : names;
+  return chosen.map((n) => stack.services[n] as ServiceSpec);
+}
+
+/**
  * Before anything is built, pulled or created: the reservations must fit the machine (exit 1 naming the
  * numbers), and a health check's start_interval the engine cannot take is reported as dropped.
  */

@@ -1,11 +1,10 @@
 /** `tsstack build`: build the images of services with a `build:` section, with Compose's build flags. */
 import { EngineError, UsageError } from '../core/errors.js';
 import { EventBus } from '../events/bus.js';
-import { checkServiceNames } from '../reconciler/converge.js';
-import { desired, serviceImage } from '../reconciler/desired.js';
+import { selectServices } from '../reconciler/converge.js';
+import { serviceImage } from '../reconciler/desired.js';
 import { buildServices } from '../reconciler/images.js';
 import { pushServicesOrThrow } from '../reconciler/push.js';
-import { withDependencies } from '../reconciler/plan.js';
 import type { ServiceSpec, Stack } from '../spec/types.js';
 import { printProgress } from './progress.js';
 import { loadProject, runtimeFromEnv, type GlobalOptions } from './project.js';
@@ -49,16 +48,8 @@ export function buildTargets(
   stack: Stack,
   o: Pick<BuildOptions, 'services' | 'withDependencies'>,
 ): ServiceSpec[] {
-  checkServiceNames(stack, o.services);
-  const names =
-    o.services.length === 0
-      ? Object.keys(stack.services)
-      : o.withDependencies
-        ? withDependencies(desired(stack), o.services)
-        : o.services;
-  return [...names]
-    .sort()
-    .map((n) => stack.services[n] as ServiceSpec)
+  return selectServices(stack, o.services, o.withDependencies)
+    .sort((a, b) => a.name.localeCompare(b.name))
     .filter((s) => s.build !== undefined);
 }
 

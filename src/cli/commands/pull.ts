@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { EventBus } from '../../events/bus.js';
 import { EngineError, UsageError } from '../../core/errors.js';
-import { checkServiceNames } from '../../reconciler/converge.js';
+import { selectServices } from '../../reconciler/converge.js';
 import { defaultConcurrency } from '../../scheduler/apply.js';
-import { desired, serviceImage } from '../../reconciler/desired.js';
+import { serviceImage } from '../../reconciler/desired.js';
 import { limiter, pullService } from '../../reconciler/images.js';
-import { withDependencies } from '../../reconciler/plan.js';
 import { decideImage } from '../../reconciler/pull-policy.js';
-import type { ServiceSpec } from '../../spec/types.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { isDryRun, loadProject } from '../context.js';
 import { printProgress } from '../../session/progress.js';
@@ -41,17 +39,10 @@ export function registerPull(program: Command): void {
       if (policy !== 'always' && policy !== 'missing')
         throw new UsageError(`--policy must be always or missing, not "${policy}"`);
       const { stack } = await loadProject(cmd);
-      checkServiceNames(stack, services);
-      const names =
-        services.length === 0
-          ? Object.keys(stack.services)
-          : opts.includeDeps
-            ? withDependencies(desired(stack), services)
-            : services;
       // Services that only build have nothing to pull (Compose skips them too).
-      const targets = names
-        .map((n) => stack.services[n])
-        .filter((s): s is ServiceSpec => s?.image !== undefined && !(opts.ignoreBuildable && s.build));
+      const targets = selectServices(stack, services, opts.includeDeps).filter(
+        (s) => s.image !== undefined && !(opts.ignoreBuildable && s.build),
+      );
       if (isDryRun(cmd)) {
         for (const s of targets)
           process.stdout.write(`pull image ${serviceImage(stack, s)} (service ${s.name})\n`);

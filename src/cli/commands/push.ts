@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { EventBus } from '../../events/bus.js';
 import { EngineError } from '../../core/errors.js';
-import { checkServiceNames } from '../../reconciler/converge.js';
-import { desired } from '../../reconciler/desired.js';
-import { withDependencies } from '../../reconciler/plan.js';
+import { selectServices } from '../../reconciler/converge.js';
 import { pushServices, pushTargets } from '../../reconciler/push.js';
-import type { ServiceSpec } from '../../spec/types.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { loadProject } from '../context.js';
 import { printProgress } from '../../session/progress.js';
@@ -29,14 +26,7 @@ export function registerPush(program: Command): void {
         cmd: Command,
       ) => {
         const { stack } = await loadProject(cmd);
-        checkServiceNames(stack, services);
-        const names =
-          services.length === 0
-            ? Object.keys(stack.services)
-            : opts.includeDeps
-              ? withDependencies(desired(stack), services)
-              : services;
-        const specs = names.map((n) => stack.services[n]).filter((s): s is ServiceSpec => !!s);
+        const specs = selectServices(stack, services, opts.includeDeps);
         if (pushTargets(specs).length === 0) {
           if (!opts.quiet)
             process.stderr.write('nothing to push: no selected service both builds and names an image\n');
