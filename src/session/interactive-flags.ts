@@ -9,7 +9,8 @@ import { UsageError } from '../core/errors.js';
 import { parsePortShort } from '../spec/normalize/ports.js';
 import { parseVolumeShort } from '../spec/normalize/volumes.js';
 import { splitShellWords } from '../spec/normalize/command.js';
-import type { PortSpec, ServiceVolume } from '../spec/types.js';
+import type { LoadedStack } from '../spec/index.js';
+import type { PortSpec, ServiceVolume, Stack } from '../spec/types.js';
 
 /** `-e KEY=VALUE` as given; `-e KEY` takes KEY's value from tsstack's environment, or is left out when unset. */
 export function resolveEnvFlags(values: string[], env: NodeJS.ProcessEnv): string[] {
@@ -53,6 +54,23 @@ export function parseVolumeFlags(values: string[], cwd: string): ServiceVolume[]
     if (typeof vol === 'string') throw new UsageError(`--volume: ${vol}`);
     return vol;
   });
+}
+
+/**
+ * The stack with the declared volumes that `run -v NAME:...` names, so the one-off mounts the project's
+ * volume (`<project>_NAME`, labelled, created when missing). The loaded stack keeps only the volumes some
+ * service uses, as Compose's model does; Compose 2.26 then mounts an unlabelled volume named just `NAME`.
+ */
+export function withDeclaredVolumes(loaded: LoadedStack, volumes: ServiceVolume[]): Stack {
+  const { stack, declaredVolumes = {} } = loaded;
+  const wanted = volumes.flatMap((v) =>
+    v.type === 'volume' && v.source && !(v.source in stack.volumes) && v.source in declaredVolumes
+      ? [v.source]
+      : [],
+  );
+  if (wanted.length === 0) return stack;
+  const added = Object.fromEntries(wanted.map((n) => [n, declaredVolumes[n] as Stack['volumes'][string]]));
+  return { ...stack, volumes: { ...stack.volumes, ...added } };
 }
 
 /** `--entrypoint "CMD ARGS"`: split into words like Compose (quotes and escapes, no shell operators). */

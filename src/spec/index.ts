@@ -19,6 +19,11 @@ export interface LoadedStack {
   warnings: SpecWarning[];
   /** The merged document before normalization (absent for the empty stack of `allowMissing`). */
   raw?: RawProject;
+  /**
+   * The volumes the file declares, used or not (`stack.volumes` keeps only the used ones): `run -v NAME:...`
+   * of a declared volume mounts the project's volume.
+   */
+  declaredVolumes?: Stack['volumes'];
 }
 
 /** Problems beyond this many are listed without a code frame. */
@@ -51,7 +56,12 @@ export async function loadStack(options: LoadOptions): Promise<LoadedStack> {
     problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
   if (problems.length > 0) throw fail();
   // Checked as declared; what no enabled service uses is then left out of the stack, as in Compose's model.
-  return { stack: withoutUnusedResources(normalized.stack, raw), warnings: dedupeWarnings(warnings), raw };
+  return {
+    stack: withoutUnusedResources(normalized.stack, raw),
+    warnings: dedupeWarnings(warnings),
+    raw,
+    declaredVolumes: normalized.stack.volumes,
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   parseLabelFlags,
   parsePublishFlags,
   parseVolumeFlags,
+  withDeclaredVolumes,
   resolveEnvFlags,
 } from '../../session/interactive-flags.js';
 import { runOneOff, type PullPolicy } from '../../session/run-oneoff.js';
@@ -108,7 +109,7 @@ export function registerRun(program: Command): void {
       };
       const project = await loadProject(cmd);
       requireServices(project, 'run');
-      const { stack } = project;
+      const stack = withDeclaredVolumes(project, container.volumes);
       process.exitCode = await runOneOff(stack, {
         service,
         command,

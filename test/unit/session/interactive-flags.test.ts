@@ -7,6 +7,7 @@ import {
   parsePublishFlags,
   parseVolumeFlags,
   resolveEnvFlags,
+  withDeclaredVolumes,
 } from '../../../src/session/interactive-flags.js';
 
 describe('decideTty', () => {
@@ -73,5 +74,29 @@ describe('run and exec flag values', () => {
     expect(parseEntrypoint(`python -m "my app"`)).toEqual(['python', '-m', 'my app']);
     expect(parseEntrypoint('')).toEqual(['']);
     expect(() => parseEntrypoint(`sh -c 'unclosed`)).toThrow(/unclosed quote/);
+  });
+});
+
+describe('withDeclaredVolumes', () => {
+  const volume = (name: string) => ({ name: `demo_${name}`, external: false, labels: {}, driver_opts: {} });
+  const stack = {
+    name: 'demo',
+    services: {},
+    networks: {},
+    volumes: { used: volume('used') },
+    secrets: {},
+    configs: {},
+  };
+  const loaded = {
+    stack: stack as never,
+    warnings: [],
+    declaredVolumes: { used: volume('used'), spare: volume('spare') } as never,
+  };
+  it('adds a declared volume that run -v names and no service uses', () => {
+    const vols = parseVolumeFlags(['spare:/s', 'other:/o', './d:/d'], '/tmp');
+    expect(Object.keys(withDeclaredVolumes(loaded, vols).volumes).sort()).toEqual(['spare', 'used']);
+  });
+  it('leaves the stack as it is when -v names no declared volume', () => {
+    expect(withDeclaredVolumes(loaded, parseVolumeFlags(['other:/o'], '/tmp'))).toBe(loaded.stack);
   });
 });
