@@ -8,7 +8,7 @@
  */
 import type { ContainerSummary, EngineEvent } from '../runtime/types.js';
 import type { EventBus } from './bus.js';
-import { ContainerLog } from './container-log.js';
+import { ContainerLog, type RunEnd } from './container-log.js';
 import type { FeedRuntime, Identity, LogOrigin } from './feed-types.js';
 import type { ServicePhase } from './types.js';
 
@@ -111,7 +111,7 @@ export class ContainerFeed {
       const code = Number(e.attributes.exitCode);
       // Not up: the end of a run a listing found ended already (its die event came after).
       this.ctx.enqueue(async () => {
-        if (this.up) await this.endRun(e.time, Number.isFinite(code) ? code : undefined);
+        if (this.up) await this.endRun({ untilMs: e.time }, Number.isFinite(code) ? code : undefined);
       });
     } else if (action === 'destroy') {
       this.removed();
@@ -175,15 +175,19 @@ export class ContainerFeed {
     this.up = true;
     // Its start event may still be on its way (it came while the feed listed): not a new run.
     this.endedUnseen = info.startedAt;
-    await this.endRun(Number.isFinite(finished) ? finished : Date.now(), info.exitCode);
+    const nextStart = async () => {
+      const now = await this.ctx.runtime.inspectContainer(this.id).catch(() => undefined);
+      return now?.startedAt !== undefined && now.startedAt !== info.startedAt ? now.startedAt : undefined;
+    };
+    await this.endRun({ nextStart }, info.exitCode);
     return true;
   }
 
-  /** Ends the current run: the rest of its lines (up to `untilMs`), then its exit. */
-  private async endRun(untilMs: number, exitCode: number | undefined): Promise<void> {
+  /** Ends the current run: the rest of its lines, then its exit. */
+  private async endRun(end: RunEnd, exitCode: number | undefined): Promise<void> {
     this.statsFollow?.abort();
     this.statsFollow = undefined;
-    if (this.ctx.logs) await this.log.runEnded(untilMs);
+    if (this.ctx.logs) await this.log.runEnded(end);
     this.up = false;
     this.emitState('exited', undefined, exitCode);
   }

@@ -10,6 +10,14 @@ import type { EventBus } from './bus.js';
 import type { FeedRuntime, Identity, LogOrigin } from './feed-types.js';
 import { keyOfSeconds, LogCursor, timeKey } from './log-cursor.js';
 
+/**
+ * What bounds the lines of a run that ended: its die event's time (Unix ms; the engine sends it once the
+ * run's output is all logged), or, for a run found ended whose die time is unknown, the start time of the
+ * run after it (an engine timestamp) if one began by the time the log was read. Not its finish time: that
+ * is when the process exited, and its last lines can be logged a moment after.
+ */
+export type RunEnd = { untilMs: number } | { nextStart: () => Promise<string | undefined> };
+
 /** Whether the run a follow was asked for still runs (the container was not restarted meanwhile). */
 export type SameRun = () => Promise<boolean>;
 
@@ -73,27 +81,34 @@ export class ContainerLog {
   }
 
   /**
-   * The run ended at `untilMs` (its die event, or its finish time): shows the rest of its lines and stops
-   * following. The rest is read while the follow goes on, then the follow is stopped and what it had not
-   * shown is shown; when the container is gone already, the follow alone can still deliver it (the engine
-   * ends it once all is sent).
+   * The run ended: shows the rest of its lines and stops following. The rest is read while the follow goes
+   * on, then the follow is stopped and what it had not shown is shown; when the container is gone already,
+   * the follow alone can still deliver it (the engine ends it once all is sent).
    */
-  async runEnded(untilMs: number): Promise<void> {
-    const until = (untilMs + 1) / 1000;
-    const f = this.follow_;
-    if (!f || f.abort.signal.aborted) {
-      await f?.done;
-      await this.read({ follow: false, until });
-    } else {
-      f.until = keyOfSeconds(until);
-      const rest: LogLine[] = [];
-      const read = await this.read({ follow: false, until }, { collect: rest });
+  async runEnded(end: RunEnd): Promise<void> {
+    const until = 'untilMs' in end ? (end.untilMs + 1) / 1000 : undefined;
+    const f = this.follow_?.abort.signal.aborted === false ? this.follow_ : undefined;
+    if (f && until !== undefined) f.until = keyOfSeconds(until);
+    if (!f) await this.follow_?.done;
+    const rest: LogLine[] = [];
+    const read = await this.read(
+      { follow: false, ...(until !== undefined ? { until } : {}) },
+      { collect: rest },
+    );
+    // Read up to now: the lines of a run that began since (the next run's) are not this run's.
+    const next = 'nextStart' in end ? await end.nextStart() : undefined;
+    const bound = next !== undefined ? timeKey(next) : undefined;
+    if (f) {
+      if (bound !== undefined) f.until = bound;
       if (read) f.abort.abort();
       await f.done;
-      const view = this.cursor.read();
-      for (const line of rest) if (view.accept(line.time)) this.emit(line);
     }
-    this.cursor.advanceTo(until);
+    const view = this.cursor.read();
+    for (const line of rest) {
+      if (bound !== undefined && line.time !== undefined && timeKey(line.time) >= bound) break;
+      if (view.accept(line.time)) this.emit(line);
+    }
+    if (until !== undefined) this.cursor.advanceTo(until);
   }
 
   /** Stops following for good (a removed container, or the feed stopping); a run's end still reads its rest. */

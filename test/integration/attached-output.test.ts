@@ -21,6 +21,7 @@ import { loadStackText, removeProject, uniqueName } from './helpers/stack-cli.js
 const IMAGE = 'tsstack-test/busybox:latest';
 const PROJECT = uniqueName('t-output');
 const ROLL = uniqueName('t-output-roll');
+const ONCE = uniqueName('t-output-once');
 let rt: Runtime;
 let dir: string;
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeProject(PROJECT);
   await removeProject(ROLL);
+  await removeProject(ONCE);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -166,18 +168,21 @@ async function session(
   stack: Stack,
   done: (text: string) => boolean,
   steps: (text: () => string) => Promise<void> = async () => {},
+  convergeFirst = false,
 ): Promise<{ text: string; code: number }> {
   const { out, text } = capture();
   const signals = new EventEmitter();
+  const since = Date.now() / 1000;
+  const apply = async () => void (await converge(rt, stack, { bus: new EventBus() }));
+  // The live UI's way: converge with progress lines, then open the session on what the engine kept.
+  if (convergeFirst) await apply();
   const running = superviseAttached({
     runtime: rt,
     stack,
     ui: false,
     logFormat: 'json',
-    since: Date.now() / 1000,
-    prepare: async () => {
-      await converge(rt, stack, { bus: new EventBus() });
-    },
+    since,
+    ...(convergeFirst ? {} : { prepare: apply }),
     stdout: out,
     signals: signals as unknown as NodeJS.Process,
     env: {},
@@ -216,6 +221,39 @@ describe('attached session output on the real engine', () => {
           expect(got, `round ${round}, ${service} stdout`).toEqual(w.stdout);
           expect(sequenceOf(lines, service, 'stderr'), `round ${round}, ${service} stderr`).toEqual(w.stderr);
         }
+      }
+    } finally {
+      await stopLoad();
+    }
+  }, 600_000);
+
+  it('a session opened after its containers ran (as the live UI is) shows their lines and exits', async () => {
+    const stack = await loadStackText(
+      dir,
+      ONCE,
+      `services:
+${[0, 1, 2].map((k) => service(`bad${k}`, 'echo "config missing" >&2; exit 3').join('\n')).join('\n')}
+`,
+    );
+    const stopLoad = loadCpus();
+    try {
+      // Each round recreates nothing: converge starts the same exited containers again, a new run each.
+      for (let round = 1; round <= 4; round++) {
+        const want = runs(
+          [round],
+          'stderr',
+          () => ['config missing'],
+          () => 3,
+        );
+        const shown = (text: string, k: number) => sequenceOf(jsonLinesOf(text), `bad${k}`, 'stderr');
+        const { text, code } = await session(
+          stack,
+          (t) => [0, 1, 2].every((k) => shown(t, k).some((x) => x.startsWith('exited'))),
+          undefined,
+          true,
+        );
+        expect(code).toBe(0);
+        for (const k of [0, 1, 2]) expect(shown(text, k), `round ${round}, bad${k}\n${text}`).toEqual(want);
       }
     } finally {
       await stopLoad();

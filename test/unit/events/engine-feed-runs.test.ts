@@ -102,6 +102,18 @@ describe('engine feed: every run shows its lines, then its exit', () => {
     expect(text).not.toContain('old-1');
   });
 
+  it('a run that ended before the feed looked, its last line logged after its finish time', async () => {
+    const sim = new SimEngine();
+    const since = sim.seconds();
+    const bad = sim.create('bad');
+    sim.start(bad);
+    sim.exit(bad, 3, 'exited', 'config missing');
+    const f = feedOn(sim, since);
+    await until(() => (f.show().bad ?? []).length >= 2, 'the dead run');
+    await f.end();
+    expect(f.show().bad).toEqual(['started', 'config missing', 'exited:3']);
+  });
+
   it('a run in its restart backoff when the feed looked: its lines and exit, then the next run', async () => {
     const sim = new SimEngine();
     const since = sim.seconds();

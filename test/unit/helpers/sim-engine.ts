@@ -127,12 +127,19 @@ export class SimEngine implements FeedRuntime {
     for (const w of c.wake) w();
   }
 
-  /** The process exits: the run's log is complete, its follows end, then the die event. */
-  exit(id: string, code: number, then: 'exited' | 'restarting' = 'exited'): void {
+  /**
+   * The process exits: the run's log is complete, its follows end, then the die event. `late`: a line the
+   * process wrote before it exited that the engine logs only 5 ms after (its timestamp is after FinishedAt).
+   */
+  exit(id: string, code: number, then: 'exited' | 'restarting' = 'exited', late?: string): void {
     const c = this.must(id);
     c.summary.state = then;
     c.summary.exitCode = code;
     c.summary.finishedAt = this.stamp();
+    if (late !== undefined) {
+      this.tick(5);
+      c.lines.push({ stream: 'stderr', message: late, time: this.stamp(), run: c.run });
+    }
     for (const w of c.wake) w();
     this.emit(id, 'die', { exitCode: String(code) });
   }
