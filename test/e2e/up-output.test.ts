@@ -2,13 +2,11 @@
 // words and its exit code (Compose: `bad-1  | config missing`, `bad-1 exited with code 3`), in plain and
 // JSON headless output and in the live UI's log pane; a stack whose services all exit ends by itself,
 // after their output.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ROOT,
   removeProject,
   spawnCli,
   stopCli,
@@ -17,6 +15,7 @@ import {
   type RunningCli,
 } from '../integration/helpers/stack-cli.js';
 import { HAS_TMUX, TmuxTerminals } from '../integration/helpers/tmux.js';
+import { ensureBuilt } from './helpers/built-cli.js';
 
 const projects: string[] = [];
 let dir: string;
@@ -52,8 +51,8 @@ async function until(cond: () => boolean, what: string, cli?: RunningCli): Promi
   }
 }
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+beforeAll(async () => {
+  await ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'tsstack-e2e-output-'));
 }, 180_000);
 
