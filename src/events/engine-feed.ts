@@ -2,15 +2,18 @@
  * The engine feed: turns what the engine says about a project's containers (its event stream, and per
  * container a log follow and a stats stream) into StackEvents on the bus. It observes first (a snapshot
  * by label), then follows; when the event stream ends it says so (engine.disconnected), retries with
- * backoff, observes again and says engine.reconnected. Log and stats follows come and go with containers.
+ * backoff, observes again and says engine.reconnected. Each container's share (its runs, lines and exits,
+ * in order) is a ContainerFeed; when the feed stops, it looks once more, so a run that ended as the session
+ * stopped it is reported with its last lines.
  */
 import { LABEL } from '../model/labels.js';
 import { subscribeEvents } from '../runtime/subscribe.js';
-import type { ContainerSummary, EngineEvent, Runtime } from '../runtime/types.js';
+import type { EngineEvent } from '../runtime/types.js';
 import type { EventBus } from './bus.js';
-import type { ServicePhase } from './types.js';
+import { ContainerFeed } from './container-feed.js';
+import type { FeedRuntime, Identity, LogOrigin } from './feed-types.js';
 
-export type FeedRuntime = Pick<Runtime, 'events' | 'listContainers' | 'inspectContainer' | 'logs' | 'stats'>;
+export type { FeedRuntime } from './feed-types.js';
 
 export interface EngineFeedOptions {
   runtime: FeedRuntime;
@@ -23,32 +26,34 @@ export interface EngineFeedOptions {
   stats?: boolean;
   /** History lines to show for containers already running when the feed starts (default 0). */
   initialTail?: number;
-  /** Instead of a tail: show their lines from this Unix time in seconds (`up` passes when it began). */
+  /**
+   * Instead of a tail: show lines from this Unix time in seconds (`up` passes when it began), and report
+   * the runs of containers that ended since then before the feed looked (their lines, then their exit).
+   */
   initialSince?: number;
   /** First and longest wait between reconnection attempts (default 500 ms and 10 s). */
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * How often to compare the engine's list with what the events said (default 5 s): the same difference
+   * twice in a row means the event stream went quiet without ending (seen with Engine 20.10 under heavy
+   * load); it is opened again from the last event handled, and the engine sends what it kept since.
+   */
+  checkMs?: number;
   now?: () => number;
 }
 
 export interface EngineFeed {
+  /** Resolves once the engine holds the event subscription and the first look was taken (or failed, or the feed stopped). */
+  ready: Promise<void>;
   /** Resolves once the feed stopped (its signal aborted) and every follow ended. */
   done: Promise<void>;
-}
-
-interface Identity {
-  service: string;
-  replica: number;
-  name: string;
-}
-
-interface Follow {
-  abort: AbortController;
 }
 
 /** Starts feeding the bus; stops when `signal` aborts. */
 export function startEngineFeed(options: EngineFeedOptions): EngineFeed {
   const feed = new Feed(options);
-  return { done: feed.run() };
+  const done = feed.run();
+  return { ready: Promise.race([feed.ready, done]), done };
 }
 
 /** Reads tsstack's labels; undefined for one-off and unlabelled containers (not part of the view). */
@@ -64,42 +69,20 @@ export function identityOf(labels: Record<string, string>, name: string): Identi
   };
 }
 
-/** The engine's container state as a phase of the view. */
-export function phaseOf(state: ContainerSummary['state']): ServicePhase {
-  switch (state) {
-    case 'created':
-      return 'created';
-    case 'running':
-    case 'paused':
-      return 'running';
-    case 'restarting':
-      return 'restarting';
-    case 'removing':
-      return 'stopping';
-    case 'exited':
-    case 'dead':
-      return 'exited';
-  }
-}
-
-/** Sortable key of an engine timestamp ("...:05.1Z" and "...:05.100000000Z" are the same instant). */
-function timeKey(iso: string): string {
-  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(iso);
-  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}` : iso;
-}
-
 class Feed {
   private readonly o: Required<Omit<EngineFeedOptions, 'backoff' | 'initialSince'>> & {
     initialSince?: number;
     initialMs: number;
     maxMs: number;
   };
-  private readonly known = new Map<string, Identity>();
-  private readonly follows = new Map<string, Follow>();
-  private readonly statsFollows = new Map<string, Follow>();
-  /** Last log timestamp seen per container, so a re-follow (restart, reconnect) repeats nothing. */
-  private readonly lastLog = new Map<string, string>();
-  private readonly tasks = new Set<Promise<void>>();
+  private readonly containers = new Map<string, ContainerFeed>();
+  /** Per replica, the tail of its queue of steps (see ContainerFeed). */
+  private readonly queues = new Map<string, Promise<void>>();
+  /** The last events handled (id, action, time), to skip those a subscription opened `since` repeats. */
+  private readonly handled = new Set<string>();
+  private lastEventMs: number | undefined;
+  private looked = () => {};
+  readonly ready = new Promise<void>((resolve) => (this.looked = resolve));
 
   constructor(options: EngineFeedOptions) {
     this.o = {
@@ -107,6 +90,7 @@ class Feed {
       stats: true,
       initialTail: 0,
       now: Date.now,
+      checkMs: 5000,
       ...options,
       initialMs: options.backoff?.initialMs ?? 500,
       maxMs: options.backoff?.maxMs ?? 10_000,
@@ -117,6 +101,8 @@ class Feed {
     const { signal, bus } = this.o;
     let delay = this.o.initialMs;
     let downSince: number | undefined;
+    // After a stall: open the stream again from a moment before the last event handled.
+    let replayFrom: number | undefined;
     while (!signal.aborted) {
       const attempt = new AbortController();
       const stop = () => attempt.abort();
@@ -128,17 +114,40 @@ class Feed {
           this.o.runtime,
           { [LABEL.project]: this.o.project },
           attempt.signal,
+          replayFrom,
         );
         await ready;
-        await this.observe(downSince);
+        // The engine sends again what the quiet stream did not: nothing to guess from a listing.
+        if (replayFrom === undefined) await this.observe(downSince);
+        replayFrom = undefined;
+        this.looked();
         if (downSince !== undefined)
           bus.emit({ kind: 'engine.reconnected', downMs: this.o.now() - downSince });
         downSince = undefined;
         delay = this.o.initialMs;
-        for (let r = await first; !r.done; r = await iter.next()) await this.onEngineEvent(r.value);
+        let stalled = false;
+        const checking = this.watchStall(attempt.signal, () => {
+          stalled = true;
+          attempt.abort();
+        });
+        try {
+          // Not awaited: one container's work (a log read before its exit) never holds up another's events.
+          for (let r = await first; !r.done; r = await iter.next())
+            if (this.fresh(r.value)) this.onEngineEvent(r.value);
+        } finally {
+          attempt.abort();
+          await checking;
+        }
         if (signal.aborted) break;
+        if (stalled) {
+          // Events of different objects can be published a little out of time order: a second more.
+          if (this.lastEventMs !== undefined) replayFrom = (this.lastEventMs - 1000) / 1000;
+          continue;
+        }
         throw new Error('the engine closed the event stream');
       } catch (err) {
+        // Ready all the same: what waits for the first look goes on (and meets the engine's error itself).
+        this.looked();
         if (signal.aborted) break;
         downSince ??= this.o.now();
         const message = err instanceof Error ? err.message : String(err);
@@ -150,9 +159,7 @@ class Feed {
         attempt.abort();
       }
     }
-    for (const id of [...this.follows.keys()]) this.unfollow(id);
-    for (const id of [...this.statsFollows.keys()]) this.unfollowStats(id);
-    await Promise.allSettled([...this.tasks]);
+    await this.finish();
   }
 
   /** Lists the project's containers and reports each as it is now (`downSince`: after a disconnection). */
@@ -164,201 +171,130 @@ class Feed {
         c.state === 'running' && !c.startedAt ? ((await this.o.runtime.inspectContainer(c.id)) ?? c) : c,
       ),
     );
+    const since = downSince !== undefined ? downSince / 1000 : this.o.initialSince;
+    const origin: LogOrigin = since === undefined ? { tail: this.o.initialTail } : { since };
     const seen = new Set<string>();
     for (const c of list) {
       const who = identityOf(c.labels, c.name);
       if (!who) continue;
       seen.add(c.id);
-      this.known.set(c.id, who);
-      this.report(c, who);
-      if (c.state === 'running') {
-        const since = downSince !== undefined ? Math.floor(downSince / 1000) : this.o.initialSince;
-        this.follow(c.id, who, since === undefined ? { tail: this.o.initialTail } : { since });
-      } else if (
-        downSince === undefined &&
-        this.o.initialSince !== undefined &&
-        this.o.logs &&
-        (c.state === 'exited' || c.state === 'dead')
-      ) {
-        // Started and already done before the feed attached (a one-shot `up` ran): its lines since then,
-        // as Compose prints them. The read ends with the log; an old container has nothing that recent.
-        const abort = new AbortController();
-        this.follows.set(c.id, { abort });
-        this.track(this.pipeLogs(c.id, who, { since: this.o.initialSince }, abort.signal));
-      }
+      this.containerFor(c.id, who, origin).observe(c, since);
     }
     // Removed while we were not looking.
-    for (const [id, who] of [...this.known]) {
+    for (const [id, feed] of [...this.containers]) {
       if (seen.has(id)) continue;
-      this.forget(id);
-      this.o.bus.emit({ kind: 'container.state', ...ids(who), phase: 'removed' });
+      feed.removed();
+      this.containers.delete(id);
     }
   }
 
-  /** Emits state, health and ports of a container as the engine describes it. */
-  private report(c: ContainerSummary, who: Identity): void {
-    const { bus } = this.o;
-    const startedAt = c.startedAt ? Date.parse(c.startedAt) : NaN;
-    bus.emit({
-      kind: 'container.state',
-      ...ids(who),
-      phase: phaseOf(c.state),
-      ...(c.state === 'exited' || c.state === 'dead' ? { exitCode: c.exitCode } : {}),
-      ...(c.state === 'running' && Number.isFinite(startedAt) ? { startedAt } : {}),
-      ...(c.restartCount !== undefined ? { restartCount: c.restartCount } : {}),
-    });
-    if (c.state === 'running' && c.health)
-      bus.emit({ kind: 'container.health', ...ids(who), health: c.health });
-    const ports = c.ports.flatMap((p) =>
-      p.hostPort === undefined
-        ? []
-        : [{ hostIp: p.hostIp, hostPort: p.hostPort, target: p.target, protocol: p.protocol }],
-    );
-    if (ports.length > 0)
-      bus.emit({ kind: 'container.ports', service: who.service, replica: who.replica, ports });
+  /**
+   * Until `signal` aborts: every `checkMs`, lists the project's containers and calls `stalled` when the list
+   * and the events disagree twice in a row on the same container (one the events never mentioned, one
+   * running that they left stopped or the other way round, one gone that they did not remove). Once only
+   * would be an event still on its way.
+   */
+  private async watchStall(signal: AbortSignal, stalled: () => void): Promise<void> {
+    let before = new Set<string>();
+    while (await sleep(this.o.checkMs, signal)) {
+      const listed = await this.o.runtime
+        .listContainers({ [LABEL.project]: this.o.project }, { all: true })
+        .catch(() => undefined);
+      if (!listed || signal.aborted) continue;
+      const now = new Set<string>();
+      const ids = new Set<string>();
+      for (const c of listed) {
+        if (!identityOf(c.labels, c.name)) continue;
+        ids.add(c.id);
+        const up = c.state === 'running' || c.state === 'paused';
+        if (this.containers.get(c.id)?.running !== up) now.add(`${c.id} ${c.state}`);
+      }
+      for (const id of this.containers.keys()) if (!ids.has(id)) now.add(`${id} gone`);
+      if ([...now].some((k) => before.has(k))) return stalled();
+      before = now;
+    }
   }
 
-  private async onEngineEvent(e: EngineEvent): Promise<void> {
+  /** False for an event handled already; remembers the last 1024. */
+  private fresh(e: EngineEvent): boolean {
+    const key = `${e.id} ${e.action} ${e.time}`;
+    if (this.handled.has(key)) return false;
+    this.handled.add(key);
+    if (this.handled.size > 1024) this.handled.delete(this.handled.values().next().value as string);
+    this.lastEventMs = Math.max(this.lastEventMs ?? e.time, e.time);
+    return true;
+  }
+
+  private onEngineEvent(e: EngineEvent): void {
     if (e.type !== 'container') return;
-    const who = identityOf(e.attributes, e.attributes.name ?? e.id) ?? this.known.get(e.id);
+    const known = this.containers.get(e.id);
+    const who = identityOf(e.attributes, e.attributes.name ?? e.id) ?? known?.who;
     if (!who) return;
-    this.known.set(e.id, who);
-    const { bus } = this.o;
-    const action = e.action;
-    if (action === 'create') {
-      bus.emit({ kind: 'container.state', ...ids(who), phase: 'created' });
-    } else if (action === 'start') {
-      const c = await this.o.runtime.inspectContainer(e.id).catch(() => undefined);
-      if (c && c.state === 'running') this.report(c, who);
-      else bus.emit({ kind: 'container.state', ...ids(who), phase: 'running', startedAt: e.time });
-      this.follow(e.id, who, { since: Math.floor(e.time / 1000) });
-    } else if (action === 'die') {
-      const code = Number(e.attributes.exitCode);
-      this.unfollowStats(e.id);
-      bus.emit({
-        kind: 'container.state',
-        ...ids(who),
-        phase: 'exited',
-        ...(Number.isFinite(code) ? { exitCode: code } : {}),
-      });
-    } else if (action === 'destroy') {
-      this.forget(e.id);
-      bus.emit({ kind: 'container.state', ...ids(who), phase: 'removed' });
-    } else if (action.startsWith('health_status')) {
-      const health = action.slice(action.indexOf(':') + 1).trim();
-      if (health === 'healthy' || health === 'unhealthy' || health === 'starting')
-        bus.emit({ kind: 'container.health', ...ids(who), health });
-    } else if (action === 'oom') {
-      bus.emit({ kind: 'warning', service: who.service, message: `${who.name} ran out of memory` });
+    // A container first met through an event is new: all of its log is.
+    const feed = known ?? this.containerFor(e.id, who, {});
+    feed.onEvent(e);
+    if (e.action === 'destroy') this.containers.delete(e.id);
+  }
+
+  private containerFor(id: string, who: Identity, origin: LogOrigin): ContainerFeed {
+    let feed = this.containers.get(id);
+    if (!feed) {
+      const key = `${who.service}\0${who.replica}`;
+      feed = new ContainerFeed(
+        {
+          runtime: this.o.runtime,
+          bus: this.o.bus,
+          logs: this.o.logs,
+          stats: this.o.stats,
+          enqueue: (step) => this.enqueue(key, step),
+        },
+        id,
+        who,
+        origin,
+      );
+      this.containers.set(id, feed);
     }
+    return feed;
   }
 
-  private follow(id: string, who: Identity, from: { since?: number; tail?: number }): void {
-    if (this.o.logs) {
-      this.unfollow(id);
-      const abort = new AbortController();
-      this.follows.set(id, { abort });
-      this.track(this.pipeLogs(id, who, from, abort.signal));
+  private enqueue(key: string, step: () => Promise<void>): void {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(step).catch(() => {
+      // An engine call of a step failed: the container is gone or the engine is away (reported elsewhere).
+    });
+    this.queues.set(key, next);
+    void next.then(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    });
+  }
+
+  /**
+   * Stops following, and looks once more at each container seen running: one the session stopped a moment
+   * ago may not have sent its die event yet; its run is reported ended, with its last lines. Resolves once
+   * everything queued ran.
+   */
+  private async finish(): Promise<void> {
+    for (const feed of this.containers.values()) {
+      feed.stopFollowing();
+      if (feed.running) feed.settle();
     }
-    if (this.o.stats && !this.statsFollows.has(id)) {
-      const abort = new AbortController();
-      this.statsFollows.set(id, { abort });
-      this.track(this.pipeStats(id, who, abort.signal));
-    }
-  }
-
-  private track(task: Promise<void>): void {
-    this.tasks.add(task);
-    void task.finally(() => this.tasks.delete(task));
-  }
-
-  private unfollow(id: string): void {
-    this.follows.get(id)?.abort.abort();
-    this.follows.delete(id);
-  }
-
-  private unfollowStats(id: string): void {
-    this.statsFollows.get(id)?.abort.abort();
-    this.statsFollows.delete(id);
-  }
-
-  private forget(id: string): void {
-    this.unfollow(id);
-    this.unfollowStats(id);
-    this.known.delete(id);
-    this.lastLog.delete(id);
-  }
-
-  private async pipeLogs(
-    id: string,
-    who: Identity,
-    from: { since?: number; tail?: number },
-    signal: AbortSignal,
-  ): Promise<void> {
-    const { bus } = this.o;
-    try {
-      const lines = this.o.runtime.logs(id, { follow: true, timestamps: true, ...from }, signal);
-      for await (const line of lines) {
-        if (signal.aborted) break;
-        let time = this.o.now();
-        if (line.time) {
-          const key = timeKey(line.time);
-          const last = this.lastLog.get(id);
-          if (last !== undefined && key <= last) continue;
-          this.lastLog.set(id, key);
-          const parsed = Date.parse(line.time);
-          if (Number.isFinite(parsed)) time = parsed;
-        }
-        bus.emit({
-          kind: 'log',
-          service: who.service,
-          replica: who.replica,
-          stream: line.stream,
-          message: line.message,
-          time,
-        });
-      }
-    } catch {
-      // The container went away mid-follow; its removal arrives as an engine event.
-    } finally {
-      if (this.follows.get(id)?.abort.signal === signal) this.follows.delete(id);
-    }
-  }
-
-  private async pipeStats(id: string, who: Identity, signal: AbortSignal): Promise<void> {
-    try {
-      for await (const s of this.o.runtime.stats(id, signal)) {
-        if (signal.aborted) break;
-        this.o.bus.emit({
-          kind: 'container.stats',
-          service: who.service,
-          replica: who.replica,
-          cpuPercent: s.cpuPercent,
-          memoryUsage: s.memoryUsage,
-          memoryLimit: s.memoryLimit,
-        });
-      }
-    } catch {
-      // Stats end with the container.
-    } finally {
-      if (this.statsFollows.get(id)?.abort.signal === signal) this.statsFollows.delete(id);
-    }
+    while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
+    await Promise.allSettled([...this.containers.values()].map((f) => f.settled()));
   }
 }
 
-function ids(who: Identity): { service: string; replica: number; container: string } {
-  return { service: who.service, replica: who.replica, container: who.name };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`; false when `signal` aborted first (or before). */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => done(true), ms);
+    function done(slept: boolean): void {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
+      signal.removeEventListener('abort', aborted);
+      resolve(slept);
     }
-    signal.addEventListener('abort', done, { once: true });
+    function aborted(): void {
+      done(false);
+    }
+    signal.addEventListener('abort', aborted, { once: true });
   });
 }

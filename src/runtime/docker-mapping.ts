@@ -293,7 +293,10 @@ export function summaryFromInspect(c: Json): ContainerSummary {
     ...(state === 'running' && (health === 'starting' || health === 'healthy' || health === 'unhealthy')
       ? { health }
       : {}),
-    ...(state === 'exited' || state === 'dead' ? { exitCode: Number(st.ExitCode ?? 0) } : {}),
+    // While restarting too: the code of the run that just ended.
+    ...(state === 'exited' || state === 'dead' || state === 'restarting'
+      ? { exitCode: Number(st.ExitCode ?? 0) }
+      : {}),
     createdAt: isoOrUndefined(c.Created),
     startedAt: isoOrUndefined(st.StartedAt),
     finishedAt: isoOrUndefined(st.FinishedAt),

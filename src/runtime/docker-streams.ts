@@ -7,18 +7,23 @@ import { engineEventFrom, labelFilters, statsFrom } from './docker-mapping.js';
 import { jsonObjects } from './json-stream.js';
 import type { ContainerStats, EngineEvent, LabelFilter, LogLine, LogOptions } from './types.js';
 
-/** Engine events from now on for objects matching `filter`; ends when `signal` aborts. */
+/**
+ * Engine events for objects matching `filter`, from now on, or first those the engine kept since `since`
+ * (Unix seconds); ends when `signal` aborts.
+ */
 export async function* engineEvents(
   docker: Docker,
   filter: LabelFilter,
   signal: AbortSignal,
   onSubscribed?: () => void,
+  since?: number,
 ): AsyncGenerator<EngineEvent> {
   if (signal.aborted) return;
   const filters = { ...labelFilters(filter), type: ['container', 'network', 'volume', 'image'] };
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.getEvents({ filters, abortSignal: signal } as Docker.GetEventsOptions);
+    const from = since !== undefined ? { since: apiTimestamp(since) } : {};
+    stream = await docker.getEvents({ filters, ...from, abortSignal: signal } as Docker.GetEventsOptions);
   } catch (err) {
     if (signal.aborted) return;
     throw toEngineError(err, 'follow engine events');
@@ -121,6 +126,8 @@ export async function* containerLogs(
   }
   const demux = new LogDemuxer(!tty);
   const destroy = () => (stream as PassThrough).destroy();
+  // Aborted while the request was under way: an abort listener added now would never fire.
+  if (signal?.aborted) return destroy();
   signal?.addEventListener('abort', destroy, { once: true });
   try {
     for await (const chunk of stream)

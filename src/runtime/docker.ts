@@ -478,8 +478,13 @@ export class DockerRuntime implements Runtime {
 
   // ---- streams
 
-  events(filter: LabelFilter, signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<EngineEvent> {
-    return engineEvents(this.docker, filter, signal, onSubscribed);
+  events(
+    filter: LabelFilter,
+    signal: AbortSignal,
+    onSubscribed?: () => void,
+    since?: number,
+  ): AsyncIterable<EngineEvent> {
+    return engineEvents(this.docker, filter, signal, onSubscribed, since);
   }
 
   logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {

@@ -15,10 +15,11 @@ export function subscribeEvents(
   runtime: Pick<Runtime, 'events'>,
   filter: LabelFilter,
   signal: AbortSignal,
+  since?: number,
 ): Subscription {
   let held = () => {};
   const subscribed = new Promise<void>((resolve) => (held = resolve));
-  const iter = runtime.events(filter, signal, () => held())[Symbol.asyncIterator]();
+  const iter = runtime.events(filter, signal, () => held(), since)[Symbol.asyncIterator]();
   const first = iter.next();
   first.catch(() => undefined);
   return { iter, first, ready: Promise.race([subscribed, first]).then(() => undefined) };

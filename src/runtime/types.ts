@@ -28,7 +28,7 @@ export interface ContainerSummary {
   state: ContainerState;
   /** Present when the container has a health check and is running. */
   health?: HealthState;
-  /** Exit code of the last run, when exited. */
+  /** Exit code of the last run, when exited (or, when inspected, restarting). */
   exitCode?: number;
   /** ISO time, when known. */
   createdAt?: string;
@@ -461,9 +461,15 @@ export interface Runtime {
   /**
    * Engine events from now on, filtered by label; ends when `signal` aborts or the connection drops.
    * `onSubscribed` is called once the engine has taken the subscription (its answer's headers arrived):
-   * from then on no event is missed.
+   * from then on no event is missed. `since` (Unix seconds): first the events since then that the engine
+   * still keeps (it keeps the last few hundred), then the new ones.
    */
-  events(filter: LabelFilter, signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<EngineEvent>;
+  events(
+    filter: LabelFilter,
+    signal: AbortSignal,
+    onSubscribed?: () => void,
+    since?: number,
+  ): AsyncIterable<EngineEvent>;
   logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
   exec(id: string, req: ExecRequest): Promise<ExecSession>;
   /** Starts a command in the container and returns at once, without its streams or exit code (`exec -d`). */

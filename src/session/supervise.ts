@@ -36,12 +36,19 @@ export interface SuperviseOptions {
   /** Return this service's exit code; implies abortOnContainerExit. */
   exitCodeFrom?: string;
   abortOnContainerExit?: boolean;
-  /** Show log lines from this Unix time (seconds), e.g. when `up` began, so no early line is lost. */
+  /**
+   * Show log lines from this Unix time (seconds), e.g. when `up` began, so no early line is lost; a
+   * container whose run ended since then before the session looked is shown too (its lines, its exit).
+   */
   since?: number;
   /** Reloads the stack files (SIGHUP); absent: SIGHUP is ignored. */
   reload?: () => Promise<Stack>;
-  /** Runs first inside the session (e.g. converge, so build progress shows in the UI). */
-  prepare?: (bus: EventBus) => Promise<void>;
+  /**
+   * Runs first inside the session (e.g. converge), once the session follows the engine: like Compose, which
+   * attaches to a container before it starts it, nothing a container started here writes can be missed.
+   * `signal` aborts when the session ends before it finished.
+   */
+  prepare?: (bus: EventBus, signal: AbortSignal) => Promise<void>;
   /** Watch mode with manual triggers: what the UI's `t` key does for the selected service. */
   onTrigger?: (service: string) => void;
   /** The bus to use (default: a new one). */
@@ -213,9 +220,20 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   let code = 0;
   try {
     if (o.prepare) {
-      const prepared = o.prepare(bus);
-      prepared.catch(() => undefined);
-      await Promise.race([prepared, ended]);
+      await Promise.race([feed.ready, ended]);
+      const stopPreparing = new AbortController();
+      const prepared = ending ? Promise.resolve() : o.prepare(bus, stopPreparing.signal);
+      const failed = prepared.then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      );
+      const first = await Promise.race([failed, ended]);
+      // Ended first (a signal): what `prepare` would still start must not race the stop below.
+      stopPreparing.abort();
+      const outcome = first !== undefined && 'kind' in first ? await failed : first;
+      // It failed (e.g. converge could not start a container): the command fails with its error, as `up`
+      // does when it converges before the session.
+      if (outcome !== undefined && !ending) throw outcome.err;
     }
     live = true;
     if (!ui) {

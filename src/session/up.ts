@@ -6,6 +6,7 @@ import path from 'node:path';
 import { EventBus } from '../events/bus.js';
 import { renderPlan } from '../model/plan-text.js';
 import { checkServiceNames, converge, type ConvergeOptions } from '../reconciler/converge.js';
+import { desired as desiredState } from '../reconciler/desired.js';
 import { withDependencies } from '../reconciler/plan.js';
 import { requireServices } from '../spec/no-services.js';
 import { parseScale, withScale } from '../scheduler/scale.js';
@@ -83,7 +84,9 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   // Before the heap has grown: a headless attached session becomes a long-running supervisor.
   const live = chooseLiveUi(o.headless);
   if (!live.ui && !o.detach && !o.dryRun && !o.wait && !o.noStart) tuneHeapForSupervisor(process.env);
-  const since = Math.floor(Date.now() / 1000);
+  // Lines containers write from now on are this session's (to the millisecond: an earlier run's last lines
+  // in the same second are not).
+  const since = Date.now() / 1000;
   const {
     loaded: { stack, document },
     runtime,
@@ -116,19 +119,26 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   }
   // Held while planning and applying; an attached session lets other commands (stop, rm) in.
   const lockWait = o.project.lockWait !== false;
-  const unlock = await lockProject(stack.name, lockWait);
-  const bus = new EventBus();
-  const stopProgress = printProgress(bus, process.stderr, { quietPull: o.quietPull });
-  let result: Awaited<ReturnType<typeof converge>>;
-  try {
-    result = await converge(runtime, stack, { ...common, bus });
-  } finally {
-    stopProgress();
-    unlock();
-  }
+  const apply = async (signal?: AbortSignal) => {
+    const unlock = await lockProject(stack.name, lockWait);
+    const bus = new EventBus();
+    const stopProgress = printProgress(bus, process.stderr, { quietPull: o.quietPull });
+    try {
+      return await converge(runtime, stack, { ...common, bus, signal });
+    } finally {
+      stopProgress();
+      unlock();
+    }
+  };
+  // Headless and attached, the session follows the engine first and converges inside it, as Compose
+  // attaches to a container before it starts it: every run shows its lines and its exit. The live UI opens
+  // after the progress lines; it shows what a run left in the engine (its lines, its exit code).
+  const ui = live.ui;
+  const convergeInside = !o.detach && !o.wait && !common.noStart && !ui;
+  const desired = convergeInside ? desiredState(stack) : (await apply()).desired;
   if (o.wait && !common.noStart) {
-    await waitForServices(runtime, result.desired, {
-      services: withDependencies(result.desired, selected, o.noDeps),
+    await waitForServices(runtime, desired, {
+      services: withDependencies(desired, selected, o.noDeps),
       timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
     });
     return 0;
@@ -162,16 +172,17 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
     if (o.watch) await untilSignal((signal) => watchMode(new EventBus(), signal, true));
     return 0;
   }
-  const ui = live.ui;
   if (live.notice) process.stderr.write(live.notice);
   const sessionBus = new EventBus();
   const stopWatching = new AbortController();
   let controller: WatchController | undefined;
-  const watching = o.watch
-    ? watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c))
-    : undefined;
+  let watching: Promise<void> | undefined;
+  const startWatching = () => {
+    if (o.watch) watching = watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c));
+  };
+  if (!convergeInside) startWatching();
   const attached = attachedServices(o, Object.keys(stack.services), (names) =>
-    withDependencies(result.desired, names),
+    withDependencies(desired, names),
   );
   try {
     const { superviseAttached } = await import('./supervise.js');
@@ -191,6 +202,15 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
       exitCodeFrom: o.exitCodeFrom,
       abortOnContainerExit: o.abortOnContainerExit,
       since,
+      ...(convergeInside
+        ? {
+            prepare: async (_bus: EventBus, signal: AbortSignal) => {
+              await apply(signal);
+              // Watching begins once the stack is up, as when `up` converged before the session.
+              if (!signal.aborted) startWatching();
+            },
+          }
+        : {}),
       reload: async () => (await loadProject(o.project)).stack,
       bus: sessionBus,
       onTrigger: o.watch ? (service) => controller?.trigger(service) : undefined,

@@ -54,6 +54,9 @@ class StubRuntime implements FeedRuntime {
   pendingSubscriptions: (() => void)[] = [];
   listCalls = 0;
   logFollows: { id: string; opts: LogOptions; ch: Channel<LogLine> }[] = [];
+  /** Reads without follow (a run's rest at its end): they end at once, with `readLines` of the container. */
+  logReads: { id: string; opts: LogOptions }[] = [];
+  readLines: Record<string, LogLine[]> = {};
   statsFollows: { id: string; ch: Channel<ContainerStats> }[] = [];
 
   async listContainers(): Promise<ContainerSummary[]> {
@@ -76,7 +79,12 @@ class StubRuntime implements FeedRuntime {
   }
   logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine> {
     const ch = new Channel<LogLine>(signal);
-    this.logFollows.push({ id, opts, ch });
+    if (opts.follow) this.logFollows.push({ id, opts, ch });
+    else {
+      this.logReads.push({ id, opts });
+      for (const line of this.readLines[id] ?? []) ch.push(line);
+      ch.end();
+    }
     return ch;
   }
   stats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats> {
@@ -203,7 +211,8 @@ describe('engine feed', () => {
     rt.logFollows[0]!.ch.push({ stream: 'stderr', message: 'hello', time: '2026-01-01T00:00:01.5Z' });
     rt.statsFollows[0]!.ch.push({ cpuPercent: 12, memoryUsage: 100, memoryLimit: 1000, time: 0 });
     await until(() => seen.length === 6, 'log and stats');
-    expect(seen.slice(4)).toEqual([
+    // Two streams: no order between them (the first line of a follow waits for a check of its run).
+    expect([...seen.slice(4)].sort((a, b) => b.kind.localeCompare(a.kind))).toEqual([
       {
         kind: 'log',
         service: 'web',
@@ -228,21 +237,39 @@ describe('engine feed', () => {
     expect(rt.statsFollows.every((f) => f.ch.signal!.aborted)).toBe(true);
   });
 
-  it('with initialSince, reads the lines of containers that already exited (a one-shot `up` ran) once', async () => {
+  it('with initialSince, reports a run that ended before the feed looked (a one-shot `up` ran): started, its lines, its exit', async () => {
     const rt = new StubRuntime();
-    rt.containers = [container('done', 'job', 1, { state: 'exited', exitCode: 0 })];
-    const { abort, feed, kinds } = setup(rt, { initialSince: 1000 });
-    await until(() => rt.logFollows.length === 1, 'the log read');
-    expect(rt.logFollows[0]).toMatchObject({ id: 'done', opts: { since: 1000 } });
+    const since = Date.UTC(2026, 0, 1, 0, 0, 0) / 1000;
+    rt.containers = [
+      container('done', 'job', 1, {
+        state: 'exited',
+        exitCode: 3,
+        startedAt: '2026-01-01T00:00:01.000000000Z',
+        finishedAt: '2026-01-01T00:00:02.000000000Z',
+      }),
+      // Ended before the session began: an earlier `up`'s, not reported as a run.
+      container('old', 'job', 2, { state: 'exited', exitCode: 1, finishedAt: '2025-12-31T23:59:59Z' }),
+    ];
+    rt.readLines.done = [{ stream: 'stderr', message: 'config missing', time: '2026-01-01T00:00:01.5Z' }];
+    const { seen, abort, feed } = setup(rt, { initialSince: since });
+    await until(() => seen.some((e) => e.kind === 'container.state' && e.phase === 'exited'), 'the exit');
+    expect(rt.logFollows).toEqual([]);
+    expect(rt.logReads[0]).toMatchObject({ id: 'done', opts: { follow: false, since } });
     expect(rt.statsFollows).toEqual([]);
-    rt.logFollows[0]!.ch.push({
-      stream: 'stdout',
-      message: 'job output',
-      time: '2026-01-01T00:00:01.000000000Z',
-    });
-    rt.logFollows[0]!.ch.end();
-    await until(() => kinds('log').length === 1, 'the line');
-    expect(kinds('log')[0]).toMatchObject({ service: 'job', replica: 1, message: 'job output' });
+    const shown = seen.flatMap((e) =>
+      e.kind === 'log'
+        ? [`${e.service}-${e.replica} ${e.message}`]
+        : e.kind === 'container.state'
+          ? [`${e.container} ${e.phase}${e.exitCode !== undefined ? ` ${e.exitCode}` : ''}`]
+          : [],
+    );
+    // In order per container (replicas are independent).
+    expect(shown.filter((l) => l.includes('job-1'))).toEqual([
+      'p-job-1 running',
+      'job-1 config missing',
+      'p-job-1 exited 3',
+    ]);
+    expect(shown.filter((l) => l.includes('job-2'))).toEqual(['p-job-2 exited 1']);
     abort.abort();
     await feed.done;
   });
@@ -288,19 +315,23 @@ describe('engine feed', () => {
     );
     ev.push(engineEvent('x', 'start', 'api', 2));
     await until(() => rt.logFollows.length === 1, 'log follow');
-    expect(rt.logFollows[0]!.opts).toEqual({
-      follow: true,
-      timestamps: true,
-      since: Date.UTC(2026, 0, 1, 0, 0, 10) / 1000,
-    });
+    // A container created while the feed looks on: all of its log is new.
+    expect(rt.logFollows[0]!.opts).toEqual({ follow: true, timestamps: true });
     ev.push(engineEvent('x', 'health_status: healthy', 'api', 2));
     ev.push(engineEvent('x', 'die', 'api', 2, { exitCode: '137' }));
     await until(() => kinds('container.state').length === 3, 'die');
+    // The run's rest is read up to its die event (a millisecond more: the event time is cut to the ms),
+    // then its follow and stats stop.
+    expect(rt.logReads).toEqual([
+      {
+        id: 'x',
+        opts: { follow: false, until: (Date.UTC(2026, 0, 1, 0, 0, 10) + 1) / 1000, timestamps: true },
+      },
+    ]);
     expect(rt.statsFollows[0]!.ch.signal!.aborted).toBe(true);
-    expect(rt.logFollows[0]!.ch.signal!.aborted).toBe(false);
+    expect(rt.logFollows[0]!.ch.signal!.aborted).toBe(true);
     ev.push(engineEvent('x', 'destroy', 'api', 2));
     await until(() => kinds('container.state').length === 4, 'destroy');
-    expect(rt.logFollows[0]!.ch.signal!.aborted).toBe(true);
 
     const c = { service: 'api', replica: 2, container: 'p-api-2' };
     expect(seen.filter((e) => e.kind === 'container.state' || e.kind === 'container.health')).toEqual([
@@ -356,9 +387,14 @@ describe('engine feed', () => {
       phase: 'removed',
     });
 
-    // The re-follow starts from when the engine went away; lines seen before are not repeated.
+    // The re-follow starts from the last line shown (the engine's own clock); lines seen before are not
+    // repeated.
     await until(() => rt.logFollows.length === 3, 're-follow');
-    expect(rt.logFollows[2]!.opts).toEqual({ follow: true, timestamps: true, since: 1000 });
+    expect(rt.logFollows[2]!.opts).toEqual({
+      follow: true,
+      timestamps: true,
+      since: Date.UTC(2026, 0, 1, 0, 0, 1) / 1000 + 0.2,
+    });
     rt.logFollows[2]!.ch.push(line('two', '2026-01-01T00:00:01.2Z'));
     rt.logFollows[2]!.ch.push(line('three', '2026-01-01T00:00:01.3Z'));
     await until(() => kinds('log').length === 3, 'third line');

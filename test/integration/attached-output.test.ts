@@ -1,0 +1,308 @@
+// An attached session must show every line each container of its `up` writes and every exit, in order per
+// container: also for containers that exit within milliseconds, that restart in a loop, and that a
+// replacement removes right after they stopped. Checked with ten such services while every CPU is busy,
+// twice over the same containers (the second run must not repeat the first one's lines).
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { superviseAttached } from '../../src/session/supervise.js';
+import { EventBus } from '../../src/events/bus.js';
+import { converge } from '../../src/reconciler/converge.js';
+import { connectRuntime } from '../../src/runtime/index.js';
+import type { Runtime } from '../../src/runtime/types.js';
+import type { Stack } from '../../src/spec/types.js';
+import { loadCpus } from './helpers/cpu-load.js';
+import { jsonLinesOf, sequenceOf } from './helpers/session-output.js';
+import { loadStackText, removeProject, uniqueName } from './helpers/stack-cli.js';
+
+const IMAGE = 'tsstack-test/busybox:latest';
+const PROJECT = uniqueName('t-output');
+const ROLL = uniqueName('t-output-roll');
+const ONCE = uniqueName('t-output-once');
+let rt: Runtime;
+let dir: string;
+
+beforeAll(async () => {
+  rt = await connectRuntime({ env: process.env });
+  dir = mkdtempSync(join(tmpdir(), 'tsstack-output-'));
+});
+
+afterAll(async () => {
+  await removeProject(PROJECT);
+  await removeProject(ROLL);
+  await removeProject(ONCE);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// Each run of a container counts itself in /tmp/n, which outlives restarts of the same container.
+const COUNT = 'n=$$(( $$(cat /tmp/n 2>/dev/null || echo 0) + 1 )); echo $$n > /tmp/n';
+const LINES = 'for i in 1 2 3; do echo "run $$n line $$i"; done; echo "run $$n done" >&2';
+
+function service(name: string, script: string, extra: string[] = []): string[] {
+  return [
+    `  ${name}:`,
+    `    image: ${IMAGE}`,
+    '    command:',
+    '      - sh',
+    '      - -c',
+    `      - '${script}'`,
+    ...extra,
+  ];
+}
+
+function crashingStack(): string {
+  const out = ['services:'];
+  for (let k = 0; k < 4; k++)
+    out.push(...service(`once${k}`, 'for i in 1 2 3; do echo "line $$i"; done; echo bye >&2; exit 3'));
+  for (let k = 0; k < 3; k++)
+    out.push(...service(`fail${k}`, `${COUNT}; ${LINES}; exit 1`, ['    restart: on-failure:4']));
+  const steady = 'if [ $$n -ge 4 ]; then echo "run $$n steady"; exec sleep 100000; fi';
+  for (let k = 0; k < 3; k++)
+    out.push(
+      ...service(`loop${k}`, `${COUNT}; ${LINES}; ${steady}; exit 2`, [
+        '    restart: always',
+        '    stop_signal: SIGKILL',
+      ]),
+    );
+  return `${out.join('\n')}\n`;
+}
+
+/** What a service should have shown on one stream: each run started, its lines, its exit (if it ended). */
+function runs(
+  numbers: number[],
+  stream: 'stdout' | 'stderr',
+  line: (run: number) => string[],
+  exit: (run: number) => number | undefined,
+): string[] {
+  return numbers.flatMap((n) => {
+    const code = exit(n);
+    return [
+      'started',
+      ...line(n).map((l) => `${stream}:${l}`),
+      ...(code === undefined ? [] : [`exited:${code}`]),
+    ];
+  });
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const runLines = (n: number) => [1, 2, 3].map((i) => `run ${n} line ${i}`);
+
+/** Every service's expected stdout and stderr sequences for a session whose runs are numbered from `first`. */
+function expected(round: 1 | 2): Record<string, Record<'stdout' | 'stderr', string[]>> {
+  const want: Record<string, Record<'stdout' | 'stderr', string[]>> = {};
+  for (let k = 0; k < 4; k++)
+    want[`once${k}`] = {
+      stdout: runs(
+        [1],
+        'stdout',
+        () => ['line 1', 'line 2', 'line 3'],
+        () => 3,
+      ),
+      stderr: runs(
+        [1],
+        'stderr',
+        () => ['bye'],
+        () => 3,
+      ),
+    };
+  // on-failure:4: the first run and four restarts; a second `up` starts it again for five more.
+  const failRuns = round === 1 ? range(1, 5) : range(6, 10);
+  for (let k = 0; k < 3; k++)
+    want[`fail${k}`] = {
+      stdout: runs(failRuns, 'stdout', runLines, () => 1),
+      stderr: runs(
+        failRuns,
+        'stderr',
+        (n) => [`run ${n} done`],
+        () => 1,
+      ),
+    };
+  // always: exits 2 until its fourth run, which stays up until the session stops it (SIGKILL: 137).
+  const loopRuns = round === 1 ? range(1, 4) : [5];
+  const last = loopRuns.at(-1)!;
+  for (let k = 0; k < 3; k++)
+    want[`loop${k}`] = {
+      stdout: runs(
+        loopRuns,
+        'stdout',
+        (n) => [...runLines(n), ...(n === last ? [`run ${n} steady`] : [])],
+        (n) => (n === last ? 137 : 2),
+      ),
+      stderr: runs(
+        loopRuns,
+        'stderr',
+        (n) => [`run ${n} done`],
+        (n) => (n === last ? 137 : 2),
+      ),
+    };
+  return want;
+}
+
+/** A stdout that keeps what is written. */
+function capture(): { out: NodeJS.WriteStream; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  return { out: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+/** Polls until `cond` holds; false when `ms` passed first (the caller's assertions then say what is missing). */
+async function settle(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
+/**
+ * Runs an attached headless session the way `up` does: it attaches first, then converges (`prepare`, with
+ * its own progress bus); `steps` runs once the session is up; the session is stopped with SIGTERM once
+ * `done` holds. Returns the session's JSON lines and exit code.
+ */
+async function session(
+  stack: Stack,
+  done: (text: string) => boolean,
+  steps: (text: () => string) => Promise<void> = async () => {},
+  convergeFirst = false,
+): Promise<{ text: string; code: number }> {
+  const { out, text } = capture();
+  const signals = new EventEmitter();
+  const since = Date.now() / 1000;
+  const apply = async () => void (await converge(rt, stack, { bus: new EventBus() }));
+  // The live UI's way: converge with progress lines, then open the session on what the engine kept.
+  if (convergeFirst) await apply();
+  const running = superviseAttached({
+    runtime: rt,
+    stack,
+    ui: false,
+    logFormat: 'json',
+    since,
+    ...(convergeFirst ? {} : { prepare: apply }),
+    stdout: out,
+    signals: signals as unknown as NodeJS.Process,
+    env: {},
+  });
+  try {
+    await steps(text);
+    await settle(() => done(text()), 120_000);
+  } finally {
+    signals.emit('SIGTERM');
+  }
+  return { code: await running, text: text() };
+}
+
+describe('attached session output on the real engine', () => {
+  it('shows every line and every exit of fast-exiting and restart-looping containers, in order, under CPU load', async () => {
+    const stack = await loadStackText(dir, PROJECT, crashingStack());
+    const stopLoad = loadCpus();
+    try {
+      for (const round of [1, 2] as const) {
+        const want = expected(round);
+        // Done once every service showed all it will before the stop (the loops' last exit comes with it).
+        const complete = (text: string) => {
+          const lines = jsonLinesOf(text);
+          return Object.entries(want).every(([service, w]) => {
+            const got = sequenceOf(lines, service, 'stdout');
+            const until = service.startsWith('loop') ? w.stdout.slice(0, -1) : w.stdout;
+            return JSON.stringify(got) === JSON.stringify(until);
+          });
+        };
+        const { text, code } = await session(stack, complete);
+        expect(code).toBe(0);
+        const lines = jsonLinesOf(text);
+        for (const [service, w] of Object.entries(want)) {
+          const got = sequenceOf(lines, service, 'stdout');
+          if (JSON.stringify(got) !== JSON.stringify(w.stdout)) console.log(text);
+          expect(got, `round ${round}, ${service} stdout`).toEqual(w.stdout);
+          expect(sequenceOf(lines, service, 'stderr'), `round ${round}, ${service} stderr`).toEqual(w.stderr);
+        }
+      }
+    } finally {
+      await stopLoad();
+    }
+  }, 600_000);
+
+  it('a session opened after its containers ran (as the live UI is) shows their lines and exits', async () => {
+    const stack = await loadStackText(
+      dir,
+      ONCE,
+      `services:
+${[0, 1, 2].map((k) => service(`bad${k}`, 'echo "config missing" >&2; exit 3').join('\n')).join('\n')}
+`,
+    );
+    const stopLoad = loadCpus();
+    try {
+      // Each round recreates nothing: converge starts the same exited containers again, a new run each.
+      for (let round = 1; round <= 4; round++) {
+        const want = runs(
+          [round],
+          'stderr',
+          () => ['config missing'],
+          () => 3,
+        );
+        const shown = (text: string, k: number) => sequenceOf(jsonLinesOf(text), `bad${k}`, 'stderr');
+        const { text, code } = await session(
+          stack,
+          (t) => [0, 1, 2].every((k) => shown(t, k).some((x) => x.startsWith('exited'))),
+          undefined,
+          true,
+        );
+        expect(code).toBe(0);
+        for (const k of [0, 1, 2]) expect(shown(text, k), `round ${round}, bad${k}\n${text}`).toEqual(want);
+      }
+    } finally {
+      await stopLoad();
+    }
+  }, 600_000);
+
+  it('shows the last lines and the exit of each container a replacement stops and removes at once', async () => {
+    const stackFor = (gen: number) =>
+      loadStackText(
+        dir,
+        ROLL,
+        `services:
+  web:
+    image: ${IMAGE}
+    environment: { V: "${gen}" }
+    stop_grace_period: 20s
+    command:
+      - sh
+      - -c
+      - trap 'echo "bye $$V"; exit 0' TERM; echo "hello $$V"; while true; do sleep 0.1; done
+`,
+      );
+    const gens = range(1, 5);
+    const stopLoad = loadCpus();
+    try {
+      const seen = (text: string, line: string) =>
+        jsonLinesOf(text).some((l) => l.service === 'web' && l.message === line);
+      const { text, code } = await session(
+        await stackFor(1),
+        (t) => seen(t, `hello ${gens.at(-1)!}`),
+        async (current) => {
+          // Each new generation replaces the container (stop, remove, create, start) once the last one is up.
+          for (const gen of gens.slice(1)) {
+            await settle(() => seen(current(), `hello ${gen - 1}`), 60_000);
+            await converge(rt, await stackFor(gen), { bus: new EventBus() });
+          }
+        },
+      );
+      expect(code).toBe(0);
+      expect(sequenceOf(jsonLinesOf(text), 'web', 'stdout'), text).toEqual(
+        runs(
+          gens,
+          'stdout',
+          (g) => [`hello ${g}`, `bye ${g}`],
+          () => 0,
+        ),
+      );
+    } finally {
+      await stopLoad();
+    }
+  }, 600_000);
+});
