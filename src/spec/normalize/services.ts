@@ -116,6 +116,7 @@ export function normalizeService(ctx: NormalizeContext, name: string, value: unk
     group_add: [],
     secrets: normalizeFileRefs(ctx, 'secrets', s.secrets, at('secrets')),
     configs: normalizeFileRefs(ctx, 'configs', s.configs, at('configs')),
+    process_depends_on: processDependencies(ctx, s['x-tsstack'], at('x-tsstack')),
     extensions: {},
   };
   const fields = svc as unknown as Record<string, unknown>;
@@ -142,6 +143,16 @@ export function normalizeService(ctx: NormalizeContext, name: string, value: unk
   svc.replicas = replicaCount(ctx, s, svc, path);
   for (const [k, v] of Object.entries(s)) if (!KNOWN.has(k)) svc.extensions[k] = v;
   return svc;
+}
+
+/** `x-tsstack.depends_on`: the host processes a service waits for (kept out of Compose's own depends_on). */
+function processDependencies(
+  ctx: NormalizeContext,
+  value: unknown,
+  path: PathSegment[],
+): ServiceSpec['process_depends_on'] {
+  if (!isRecord(value)) return {};
+  return normalizeDependsOn(ctx, value.depends_on, [...path, 'depends_on']);
 }
 
 function setIf(target: Record<string, unknown>, key: string, value: unknown): void {

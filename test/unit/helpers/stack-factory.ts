@@ -34,6 +34,7 @@ export function makeService(name: string, input: ServiceInput = {}): ServiceSpec
     group_add: [],
     secrets: [],
     configs: [],
+    process_depends_on: {},
     extensions: {},
     ...input,
   };
@@ -51,6 +52,7 @@ export function makeStack(
     files: ['/srv/demo/stack.yml'],
     profiles: [],
     services: Object.fromEntries(Object.entries(services).map(([k, v]) => [k, makeService(k, v)])),
+    processes: {},
     networks: {},
     volumes: {},
     secrets: {},
