@@ -5,7 +5,8 @@
  * dies: a new supervisor opens the same pipes and reads on, which is what lets `up` adopt running
  * processes after the old supervisor was SIGKILLed.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
