@@ -74,7 +74,7 @@ export function adoptedSpec(found: FoundInstance): ProcessCreateSpec | undefined
     service: found.service,
     replica: found.replica,
     hash: found.hash ?? '',
-    env: [],
+    env: s.env ?? [],
   };
 }
 

@@ -66,6 +66,18 @@ export class ReplicaRunner {
       this.c.bus().emit({ kind: 'log', service: r.service, replica: r.replica, stream, message, time });
     });
     this.setPhase(r, 'running');
+    if (r.spec.ports.length > 0)
+      this.c.bus().emit({
+        kind: 'container.ports',
+        service: r.service,
+        replica: r.replica,
+        ports: r.spec.ports.map((p) => ({
+          hostIp: p.hostIp,
+          hostPort: p.port,
+          target: p.port,
+          protocol: 'tcp',
+        })),
+      });
     if (r.health) this.scheduleProbe(r, gen, 0);
     void run.exited.then((status) => this.onExit(r, gen, status.code ?? signalCode(status.signal)));
   }
@@ -150,10 +162,27 @@ export class ReplicaRunner {
   detach(r: Replica): void {
     if (r.probeTimer !== undefined) clearTimeout(r.probeTimer);
     r.probeTimer = undefined;
-    r.log.flush();
-    r.run?.release();
+    const run = r.run;
     r.run = undefined;
     r.health = undefined;
+    // Its last lines may still be in its pipes: written to the log once read.
+    void run?.release().then(() => r.log.flush());
+  }
+
+  /** The ports it listens on, for the views' PORTS column. */
+  emitPorts(r: Replica): void {
+    if (r.spec.ports.length === 0) return;
+    this.c.bus().emit({
+      kind: 'container.ports',
+      service: r.service,
+      replica: r.replica,
+      ports: r.spec.ports.map((p) => ({
+        hostIp: p.hostIp,
+        hostPort: p.port,
+        target: p.port,
+        protocol: 'tcp',
+      })),
+    });
   }
 
   cancelTimers(r: Replica): void {

@@ -85,6 +85,7 @@ export class ProcessSupervisor implements ProcessHost {
   announce(): void {
     for (const r of this.replicas.values()) {
       this.runner.emitState(r, r.phase);
+      if (r.run) this.runner.emitPorts(r);
       if (r.run && r.health && r.health.health !== 'starting')
         this.o.bus.emit({
           kind: 'container.health',
@@ -137,6 +138,8 @@ export class ProcessSupervisor implements ProcessHost {
       if (r.phase === 'restarting') this.runner.setPhase(r, 'stopped');
       return;
     }
+    // The run's own exit (the child's exit event may come after the group is gone) is not news any more.
+    r.generation++;
     r.stopping = (async () => {
       this.runner.setPhase(r, 'stopping');
       await this.o.os.stop(this.o.project, run, {
@@ -192,6 +195,11 @@ export class ProcessSupervisor implements ProcessHost {
       r.log.close();
     }
     this.listeners.clear();
+  }
+
+  /** Writes every replica's buffered log lines to its file. */
+  flushLogs(): void {
+    for (const r of this.replicas.values()) r.log.flush();
   }
 
   /** Names of the replicas that run now. */

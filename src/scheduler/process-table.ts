@@ -89,6 +89,7 @@ export function summaryOf(f: FoundInstance): ProcessSummary {
       longRunning: true,
       command: [],
       cwd: '/',
+      env: [],
     },
   };
 }

@@ -2,16 +2,21 @@
 import { EventBus } from '../events/bus.js';
 import { applyPlan, throwIfFailed } from '../scheduler/apply.js';
 import type { Plan } from '../model/plan.js';
+import type { ProcessHost } from '../model/process-host.js';
 import type { Runtime } from '../runtime/types.js';
 import { printProgress } from './progress.js';
 
 /** Applies `plan` printing progress to stderr; throws EngineError (exit 1) when an operation failed. */
-export async function applyWithProgress(runtime: Runtime, plan: Plan, signal?: AbortSignal): Promise<void> {
+export async function applyWithProgress(
+  runtime: Runtime,
+  plan: Plan,
+  o: { signal?: AbortSignal; processes?: ProcessHost } = {},
+): Promise<void> {
   const bus = new EventBus();
   const stop = printProgress(bus);
   try {
     for (const note of plan.notes) bus.emit({ kind: 'warning', message: note });
-    throwIfFailed(await applyPlan(runtime, plan, { bus, signal }));
+    throwIfFailed(await applyPlan(runtime, plan, { bus, signal: o.signal, processes: o.processes }));
   } finally {
     stop();
   }

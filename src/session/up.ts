@@ -14,6 +14,8 @@ import type { WatchController } from '../watch/controller.js';
 import type { LogFormat } from './headless.js';
 import { tuneHeapForSupervisor } from './heap-flags.js';
 import { lockProject } from './lock.js';
+import { attachProcesses, type AttachedProcesses } from './attached-processes.js';
+import { lookAtProcesses, processesFor, type ProcessAccess } from './processes.js';
 import { printProgress } from './progress.js';
 import { loadProject, runtimeFromEnv, type GlobalOptions } from './project.js';
 
@@ -65,30 +67,58 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
     concurrency: o.concurrency,
   };
   if (o.dryRun) {
-    const { plan } = await converge(runtime, stack, { ...common, dryRun: true });
-    process.stdout.write(renderPlan(plan));
+    const seen = await lookAtProcesses(stack.name);
+    try {
+      const { plan } = await converge(runtime, stack, { ...common, dryRun: true, processes: seen?.host });
+      process.stdout.write(renderPlan(plan));
+    } finally {
+      seen?.close();
+    }
     return 0;
   }
   // Held while planning and applying; an attached session lets other commands (stop, rm) in.
   const lockWait = o.project.lockWait !== false;
   const unlock = await lockProject(stack.name, lockWait);
   const bus = new EventBus();
+  const sessionBus = new EventBus();
   const stopProgress = printProgress(bus);
+  // Host processes: an attached session supervises them itself; otherwise the detached supervisor does.
+  const attached = !o.detach && !o.wait && !common.noStart;
+  let owned: AttachedProcesses | undefined;
+  let access: ProcessAccess | undefined;
   let result: Awaited<ReturnType<typeof converge>>;
   try {
-    result = await converge(runtime, stack, { ...common, bus });
+    if (attached && Object.keys(stack.processes).length > 0)
+      owned = await attachProcesses(stack.name, sessionBus);
+    else access = await processesFor(stack, { supervise: !common.noStart });
+    result = await converge(runtime, stack, { ...common, bus, processes: owned?.supervisor ?? access?.host });
+  } catch (err) {
+    access?.close();
+    // What started keeps running, supervised: the detached supervisor takes it over.
+    await owned?.handOver().catch(() => undefined);
+    throw err;
   } finally {
     stopProgress();
     unlock();
   }
   if (o.wait && !common.noStart) {
-    await waitForServices(runtime, result.desired, {
-      services: withDependencies(result.desired, selected),
-      timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
-    });
+    try {
+      await waitForServices(runtime, result.desired, {
+        services: withDependencies(result.desired, selected),
+        timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
+        processes: access?.host,
+      });
+    } finally {
+      access?.close();
+    }
     return 0;
   }
-  if (common.noStart) return 0;
+  // Only `up -d --watch` and an attached session go on talking to a detached supervisor.
+  if (common.noStart || (o.detach && !o.watch) || (attached && !owned)) {
+    access?.close();
+    if (common.noStart || o.detach) return 0;
+  }
+  const processes = owned?.supervisor ?? (o.detach ? access?.host : undefined);
   const watchMode = (
     bus: EventBus,
     signal: AbortSignal,
@@ -111,15 +141,19 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
         keys: print && process.stdin.isTTY === true,
         lock: () => lockProject(stack.name, lockWait),
         onReady,
+        processes,
       }),
     );
   if (o.detach) {
-    if (o.watch) await untilSignal((signal) => watchMode(new EventBus(), signal, true));
+    try {
+      await untilSignal((signal) => watchMode(new EventBus(), signal, true));
+    } finally {
+      access?.close();
+    }
     return 0;
   }
   const ui = live.ui;
   if (live.notice) process.stderr.write(live.notice);
-  const sessionBus = new EventBus();
   const stopWatching = new AbortController();
   let controller: WatchController | undefined;
   const watching = o.watch
@@ -139,6 +173,7 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
       since,
       reload: async () => (await loadProject(o.project)).stack,
       bus: sessionBus,
+      processes: owned,
       onTrigger: o.watch ? (service) => controller?.trigger(service) : undefined,
     });
   } finally {

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { serviceImage } from '../../reconciler/desired.js';
 import { planDown } from '../../reconciler/lifecycle.js';
-import { observe } from '../../reconciler/observe.js';
-import { applyWithProgress } from '../../session/apply-plan.js';
+import { runDown } from '../../session/lifecycle.js';
 import { parseTimeout } from '../options.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { globalOptions, loadProject, lockForCommand } from '../context.js';
@@ -19,7 +18,7 @@ interface DownOptions {
 export function registerDown(program: Command): void {
   program
     .command('down')
-    .description('stop and remove containers and networks (named volumes only with -v)')
+    .description('stop and remove containers, host processes and networks (named volumes only with -v)')
     .option('-v, --volumes', "also remove the project's named and anonymous volumes")
     .option('--remove-orphans', 'also remove containers of services not in the stack')
     .option('--rmi <type>', 'remove images: "local" (built without an image: name) or "all"')
@@ -37,20 +36,21 @@ export function registerDown(program: Command): void {
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
       await lockForCommand(cmd, stack.name);
-      const observed = await observe(runtime, stack.name);
       const services = Object.values(stack.services);
       const wanted = services
         .filter((s) => opts.rmi === 'all' || (opts.rmi === 'local' && !s.image))
         .map((s) => serviceImage(stack, s));
       const images: string[] = [];
       for (const ref of new Set(wanted)) if (await runtime.inspectImage(ref)) images.push(ref);
-      const plan = planDown(observed, {
-        volumes: opts.volumes,
-        specServices: services.length > 0 ? services.map((s) => s.name) : undefined,
-        removeOrphans: opts.removeOrphans,
-        timeout,
-        images,
-      });
-      await applyWithProgress(runtime, plan);
+      const names = [...services.map((s) => s.name), ...Object.keys(stack.processes)];
+      await runDown(runtime, stack, (observed) =>
+        planDown(observed, {
+          volumes: opts.volumes,
+          specServices: names.length > 0 ? names : undefined,
+          removeOrphans: opts.removeOrphans,
+          timeout,
+          images,
+        }),
+      );
     });
 }

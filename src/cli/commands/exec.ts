@@ -5,6 +5,7 @@ import type { ExecSession, Runtime } from '../../runtime/types.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { loadProject } from '../context.js';
 import { listProjectContainers } from '../../session/project-containers.js';
+import { refuseHostProcess } from '../../session/processes.js';
 
 interface ExecOptions {
   /** False with -T/--no-TTY. */
@@ -56,6 +57,7 @@ export async function execTarget(
   index: number,
 ): Promise<string> {
   const { stack } = await loadProject(cmd, { allowMissing: true });
+  refuseHostProcess(stack, service, 'exec');
   // All states, so a stopped service is reported as not running rather than unknown.
   const containers = await listProjectContainers(runtime, stack, { all: true, services: [service] });
   const target = containers.find((c) => c.replica === index && c.summary.state === 'running');

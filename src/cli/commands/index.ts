@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ls: async () => (await import('./ls.js')).registerLs,
   top: async () => (await import('./top.js')).registerTop,
   scale: async () => (await import('./scale.js')).registerScale,
+  __supervise: async () => (await import('./supervise.js')).registerSupervise,
 };
 
 const ALIASES: Record<string, string> = { attach: 'top' };
@@ -62,6 +63,11 @@ export async function registerCommands(program: Command, argv: readonly string[]
   const name = commandName(argv);
   // `tsstack --version` needs no command at all.
   if (name === undefined && (argv.includes('-v') || argv.includes('--version'))) return;
-  const loaders = name !== undefined && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
+  const loaders =
+    name !== undefined && COMMANDS[name]
+      ? [COMMANDS[name]]
+      : Object.entries(COMMANDS)
+          .filter(([n]) => !n.startsWith('__'))
+          .map(([, load]) => load);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
 }

@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { ObservedState } from '../../model/observed.js';
 import type { Plan } from '../../model/plan.js';
-import { observe } from '../../reconciler/observe.js';
-import { applyWithProgress } from '../../session/apply-plan.js';
+import { runLifecycle, type LifecycleVerb } from '../../session/lifecycle.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { loadProject, lockForCommand } from '../context.js';
 import { parseTimeout } from '../options.js';
@@ -28,8 +27,8 @@ export function registerLifecycleCommand(program: Command, c: LifecycleCommand):
     const { stack } = await loadProject(cmd, { allowMissing: true });
     const runtime = await runtimeFromEnv();
     await lockForCommand(cmd, stack.name);
-    const observed = await observe(runtime, stack.name);
-    const plan = c.plan(observed, { services: services.length > 0 ? services : undefined, timeout });
-    await applyWithProgress(runtime, plan);
+    await runLifecycle(runtime, stack, c.name as LifecycleVerb, (observed) =>
+      c.plan(observed, { services: services.length > 0 ? services : undefined, timeout }),
+    );
   });
 }

@@ -6,6 +6,7 @@ import { runtimeFromEnv } from '../../session/project.js';
 import { globalOptions, loadProject } from '../context.js';
 import { printLogs } from '../../session/log-printer.js';
 import { listProjectContainers } from '../../session/project-containers.js';
+import { printProcessLogs, processLogs } from '../../session/process-logs.js';
 
 interface LogsOptions {
   follow?: boolean;
@@ -40,7 +41,7 @@ export function parseSince(value: string, now = Date.now()): number {
 export function registerLogs(program: Command): void {
   program
     .command('logs')
-    .description("show the logs of the project's containers")
+    .description("show the logs of the project's containers and host processes")
     .argument('[services...]', 'only these services')
     .option('-f, --follow', 'keep following new output')
     .option('-n, --tail <lines>', 'number of lines from the end of each log, or "all"', 'all')
@@ -64,22 +65,35 @@ export function registerLogs(program: Command): void {
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
-      const list = () => listProjectContainers(runtime, stack, { all: true, services });
+      // Host processes' logs are files; the rest of the names are services with containers.
+      const procLogs = processLogs(stack.name, services);
+      const isProcess = (s: string) => !!stack.processes[s] || procLogs.some((l) => l.service === s);
+      const containerServices = services.filter((s) => !isProcess(s));
+      const list = () => listProjectContainers(runtime, stack, { all: true, services: containerServices });
       const ac = new AbortController();
       const onSignal = () => ac.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const print = {
+        follow: opts.follow ?? false,
+        tail,
+        since,
+        timestamps: opts.timestamps ?? false,
+        color: opts.color && pc.isColorSupported,
+        signal: ac.signal,
+        out: process.stdout,
+        services: containerServices,
+      };
       try {
-        await printLogs(runtime, stack.name, list, {
-          follow: opts.follow ?? false,
-          tail,
-          since,
-          timestamps: opts.timestamps ?? false,
-          color: opts.color && pc.isColorSupported,
-          signal: ac.signal,
-          out: process.stdout,
-          services,
-        });
+        await Promise.all([
+          services.length > 0 && containerServices.length === 0
+            ? undefined
+            : printLogs(runtime, stack.name, list, print),
+          printProcessLogs(stack.name, procLogs, {
+            ...print,
+            colourOffset: Object.keys(stack.services).length,
+          }),
+        ]);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { runtimeFromEnv } from '../../session/project.js';
+import { lookAtProcesses } from '../../session/processes.js';
+import { processesToShow, processJson, processPorts, processStatus } from '../../session/process-rows.js';
 import { globalOptions, loadProject } from '../context.js';
 import {
   formatPorts,
@@ -47,7 +49,7 @@ export function psJson(project: string, c: ProjectContainer): Record<string, unk
 export function registerPs(program: Command): void {
   program
     .command('ps')
-    .description("list the project's containers")
+    .description("list the project's containers and host processes")
     .argument('[services...]', 'only these services')
     .option('-a, --all', 'also show stopped containers')
     .option('-q, --quiet', 'only print container IDs')
@@ -64,21 +66,50 @@ export function registerPs(program: Command): void {
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
-      const containers = await listProjectContainers(runtime, stack, { all: opts.all ?? false, services });
+      const seen = await lookAtProcesses(stack.name);
+      const procs = processesToShow(
+        (await seen?.host.list().finally(() => seen.close())) ?? [],
+        !!opts.all,
+        services,
+      );
+      const names = services.filter((s) => !procs.some((p) => p.service === s) && !stack.processes[s]);
+      const containers = await listProjectContainers(runtime, stack, {
+        all: opts.all ?? false,
+        services: names,
+      });
+      const shown = names.length > 0 || services.length === 0 ? containers : [];
       const out = process.stdout;
       if (opts.services) {
-        const names = [...new Set(containers.map((c) => c.service))];
-        return writeOut(out, names.map((n) => `${n}\n`).join(''));
+        const all = [...new Set([...shown.map((c) => c.service), ...procs.map((p) => p.service)])];
+        return writeOut(out, all.map((n) => `${n}\n`).join(''));
       }
-      if (opts.quiet) return writeOut(out, containers.map((c) => `${c.summary.id}\n`).join(''));
+      if (opts.quiet)
+        return writeOut(
+          out,
+          [...shown.map((c) => c.summary.id), ...procs.map((p) => String(p.pid))]
+            .map((l) => `${l}\n`)
+            .join(''),
+        );
       if (opts.format === 'json')
-        return writeOut(out, containers.map((c) => `${JSON.stringify(psJson(stack.name, c))}\n`).join(''));
-      const rows = containers.map((c) => [
-        c.summary.name,
-        c.service,
-        statusText(c.summary),
-        formatPorts(c.summary.ports),
-      ]);
-      await writeOut(out, renderTable(['NAME', 'SERVICE', 'STATUS', 'PORTS'], rows));
+        return writeOut(
+          out,
+          [...shown.map((c) => psJson(stack.name, c)), ...procs.map((p) => processJson(stack.name, p))]
+            .map((j) => `${JSON.stringify(j)}\n`)
+            .join(''),
+        );
+      // A KIND column only when host processes are listed: a container-only table looks as Compose's.
+      const mixed = procs.length > 0;
+      const kind = (k: string) => (mixed ? [k] : []);
+      const rows = [
+        ...shown.map((c) => [
+          c.summary.name,
+          ...kind('container'),
+          c.service,
+          statusText(c.summary),
+          formatPorts(c.summary.ports),
+        ]),
+        ...procs.map((p) => [p.name, ...kind('process'), p.service, processStatus(p), processPorts(p)]),
+      ];
+      await writeOut(out, renderTable(['NAME', ...kind('KIND'), 'SERVICE', 'STATUS', 'PORTS'], rows));
     });
 }

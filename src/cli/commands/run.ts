@@ -3,6 +3,7 @@ import { EventBus } from '../../events/bus.js';
 import { UsageError } from '../../core/errors.js';
 import { applyPlan, throwIfFailed } from '../../scheduler/apply.js';
 import { checkServiceNames, converge } from '../../reconciler/converge.js';
+import { processesFor, refuseHostProcess } from '../../session/processes.js';
 import { desired } from '../../reconciler/desired.js';
 import { ensureImages } from '../../reconciler/images.js';
 import { observe } from '../../reconciler/observe.js';
@@ -55,6 +56,7 @@ export function registerRun(program: Command): void {
     .action(async (service: string, command: string[], opts: RunOptions, cmd: Command) => {
       const { stack } = await loadProject(cmd);
       checkServiceNames(stack, [service]);
+      refuseHostProcess(stack, service, 'run');
       for (const e of opts.env)
         if (!e.includes('=')) throw new UsageError(`-e expects KEY=VALUE, not "${e}"`);
       const runtime = await runtimeFromEnv();
@@ -66,9 +68,11 @@ export function registerRun(program: Command): void {
         const deps = Object.keys(base.services[service]?.dependsOn ?? {});
         if (opts.deps !== false && deps.length > 0) {
           const unlock = await lockForCommand(cmd, stack.name);
+          const access = await processesFor(stack, { supervise: true });
           try {
-            await converge(runtime, stack, { services: deps, bus });
+            await converge(runtime, stack, { services: deps, bus, processes: access?.host });
           } finally {
+            access?.close();
             unlock();
           }
         }

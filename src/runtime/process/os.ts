@@ -32,8 +32,8 @@ export interface ProcessRun {
   readOutput(onLine: (stream: 'stdout' | 'stderr', line: string, time: number) => void): void;
   /** Stops reading its output; the run goes on (a later supervisor reads on from the same pipes). */
   closeOutput(): void;
-  /** Stops reading output and removes the run's pipes (after it ended). */
-  release(): void;
+  /** After it ended: reads what is left in its pipes (briefly), then removes them. */
+  release(): Promise<void>;
 }
 
 export interface ProcessOs {
@@ -52,6 +52,9 @@ export interface ProcessOs {
   logWriter(project: string, service: string, replica: number): LogWriter;
   logPath(project: string, service: string, replica: number): string;
 }
+
+/** How long a run's pipes are read after it ended, for output still in them. */
+const DRAIN_MS = 1000;
 
 /** How often an adopted run is checked for having exited (it is not our child: no exit event). */
 const ADOPTED_POLL_MS = 500;
@@ -148,8 +151,16 @@ function makeRun(
     closeOutput() {
       for (const r of readers.splice(0)) r.close();
     },
-    release() {
-      for (const r of readers.splice(0)) r.close();
+    async release() {
+      const open = readers.splice(0);
+      // The last lines (a goodbye on SIGTERM) are still in the pipe when the process is gone.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(open.map((r) => r.done)),
+        new Promise((r) => (timer = setTimeout(r, DRAIN_MS))),
+      ]);
+      clearTimeout(timer);
+      for (const r of open) r.close();
       removePipes(pipes);
     },
   };

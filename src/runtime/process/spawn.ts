@@ -74,6 +74,7 @@ export function processEnv(
     longRunning: spec.longRunning,
     command: spec.command,
     cwd: spec.cwd,
+    env: spec.env,
   };
   env[MARKER.project] = spec.project;
   env[MARKER.service] = spec.service;

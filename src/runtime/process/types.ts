@@ -54,6 +54,8 @@ export interface ProcessSupervision {
   /** argv, run without a shell (kept here so a later supervisor restarts exactly what was started). */
   command: string[];
   cwd: string;
+  /** KEY=VALUE pairs from the stack file, over the environment tsstack runs in. */
+  env: string[];
 }
 
 /** Everything needed to start one process. Built by the reconciler from a ProcessSpec. */
@@ -62,8 +64,6 @@ export interface ProcessCreateSpec extends ProcessSupervision {
   service: string;
   replica: number;
   hash: string;
-  /** KEY=VALUE pairs from the stack file, over the environment tsstack runs in. */
-  env: string[];
 }
 
 export type ProcessPhase = 'starting' | 'running' | 'exited' | 'restarting' | 'stopping' | 'stopped';

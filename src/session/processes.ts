@@ -1,0 +1,86 @@
+/**
+ * How a command reaches a project's host processes: through the supervisor that answers on the project's
+ * control socket (the detached one, or an attached `up`), or, when none does, through the process table
+ * alone (list and stop). `up -d` starts the detached supervisor when the stack has processes.
+ */
+import { existsSync } from 'node:fs';
+import { projectFolder, runtimeDir } from '../core/dirs.js';
+import { UsageError } from '../core/errors.js';
+import type { ProcessHost } from '../model/process-host.js';
+import { LocalProcessOs } from '../runtime/process/os.js';
+import { ProcessTable } from '../scheduler/process-table.js';
+import type { Stack } from '../spec/types.js';
+import { connectSupervisor, startSupervisor } from '../supervisor/launch.js';
+
+export interface ProcessAccess {
+  host: ProcessHost;
+  /** A supervisor answered (health, exits and stopped processes are known), not only the process table. */
+  supervised: boolean;
+  /** The answering supervisor's pid and mode, when one answered. */
+  supervisor?: { pid: number; mode: 'detached' | 'attached' };
+  close(): void;
+}
+
+/**
+ * For commands that look or stop: the supervisor that answers, else the process table. Undefined when the
+ * project never had a host process on this machine (no runtime folder): nothing to ask.
+ */
+export async function lookAtProcesses(
+  project: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessAccess | undefined> {
+  if (!existsSync(projectFolder(runtimeDir(env), project))) return undefined;
+  const remote = await connectSupervisor(project, env);
+  if (remote)
+    return {
+      host: remote,
+      supervised: true,
+      supervisor: { pid: remote.hello.pid, mode: remote.hello.mode },
+      close: () => remote.close(),
+    };
+  return {
+    host: new ProcessTable(new LocalProcessOs({ env }), project),
+    supervised: false,
+    close: () => undefined,
+  };
+}
+
+/** For `up -d`, `start`, `restart`: the supervisor that answers, else a new detached one (it adopts what runs). */
+export async function superviseProcesses(
+  project: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessAccess> {
+  const remote = await startSupervisor(project, { env });
+  return {
+    host: remote,
+    supervised: true,
+    supervisor: { pid: remote.hello.pid, mode: remote.hello.mode },
+    close: () => remote.close(),
+  };
+}
+
+/** Processes for a command with the stack at hand: supervised when it has any, else whatever is found. */
+export async function processesFor(
+  stack: Stack,
+  o: { supervise: boolean; env?: NodeJS.ProcessEnv },
+): Promise<ProcessAccess | undefined> {
+  const wanted = Object.keys(stack.processes ?? {}).length > 0;
+  if (wanted && o.supervise) return superviseProcesses(stack.name, o.env);
+  return lookAtProcesses(stack.name, o.env);
+}
+
+/** Tells a detached supervisor to exit once `down` removed everything it supervised. */
+export async function shutDownSupervisor(access: ProcessAccess | undefined): Promise<void> {
+  if (!access?.supervised || access.supervisor?.mode !== 'detached') return;
+  const host = access.host as ProcessHost & { exit?: (how: 'shutdown') => Promise<void> };
+  await host.exit?.('shutdown').catch(() => undefined);
+}
+
+/** `exec`, `run` and the like act in containers: for a host process they say so in one line (exit 2). */
+export function refuseHostProcess(stack: Stack, service: string, command: string): void {
+  const p = stack.processes[service];
+  if (p)
+    throw new UsageError(
+      `"${service}" is a host process, not a container: ${command} does not apply (run the command on this machine, in ${p.working_dir})`,
+    );
+}
