@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { projectFolder, runtimeDir } from '../core/dirs.js';
 import { UsageError } from '../core/errors.js';
-import type { ProcessHost } from '../model/process-host.js';
+import type { ProcessCondition, ProcessHost } from '../model/process-host.js';
+import type { ProcessCreateSpec, ProcessSummary } from '../runtime/process/types.js';
+import type { RemoteProcessHost } from '../supervisor/client.js';
 import { LocalProcessOs } from '../runtime/process/os.js';
 import { ProcessTable } from '../scheduler/process-table.js';
 import type { Stack } from '../spec/types.js';
@@ -18,6 +20,8 @@ export interface ProcessAccess {
   supervised: boolean;
   /** The answering supervisor's pid and mode, when one answered. */
   supervisor?: { pid: number; mode: 'detached' | 'attached' };
+  /** Starts the detached supervisor now if it was left for later (so running processes are supervised). */
+  ensure?: () => Promise<void>;
   close(): void;
 }
 
@@ -45,18 +49,74 @@ export async function lookAtProcesses(
   };
 }
 
-/** For `up -d`, `start`, `restart`: the supervisor that answers, else a new detached one (it adopts what runs). */
+/**
+ * For `up -d`, `start`, `restart`: the supervisor that answers, else the detached one, started the first
+ * time something must be started or waited for (so a plan that fails its checks starts nothing at all).
+ */
 export async function superviseProcesses(
   project: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProcessAccess> {
-  const remote = await startSupervisor(project, { env });
-  return {
-    host: remote,
-    supervised: true,
-    supervisor: { pid: remote.hello.pid, mode: remote.hello.mode },
-    close: () => remote.close(),
-  };
+  const remote = await connectSupervisor(project, env);
+  if (remote)
+    return {
+      host: remote,
+      supervised: true,
+      supervisor: { pid: remote.hello.pid, mode: remote.hello.mode },
+      close: () => remote.close(),
+    };
+  const lazy = new LazySupervisor(project, env);
+  return { host: lazy, supervised: true, ensure: () => lazy.ensure(), close: () => lazy.close() };
+}
+
+/** Lists from the process table until it needs the detached supervisor, then starts it and goes through it. */
+class LazySupervisor implements ProcessHost {
+  private remote: Promise<RemoteProcessHost> | undefined;
+  private readonly table: ProcessTable;
+
+  constructor(
+    private readonly project: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.table = new ProcessTable(new LocalProcessOs({ env }), project);
+  }
+
+  private supervisor(): Promise<RemoteProcessHost> {
+    this.remote ??= startSupervisor(this.project, { env: this.env });
+    return this.remote;
+  }
+
+  async list(): Promise<ProcessSummary[]> {
+    return this.remote ? (await this.remote).list() : this.table.list();
+  }
+
+  async start(spec: ProcessCreateSpec): Promise<ProcessSummary> {
+    return (await this.supervisor()).start(spec);
+  }
+
+  async stop(name: string, o?: { timeoutMs?: number }): Promise<void> {
+    return (await this.supervisor()).stop(name, o);
+  }
+
+  async remove(name: string, o?: { timeoutMs?: number }): Promise<void> {
+    return (await this.supervisor()).remove(name, o);
+  }
+
+  async restart(name: string, o?: { timeoutMs?: number }): Promise<void> {
+    return (await this.supervisor()).restart(name, o);
+  }
+
+  async wait(service: string, condition: ProcessCondition, signal?: AbortSignal): Promise<void> {
+    return (await this.supervisor()).wait(service, condition, signal);
+  }
+
+  async ensure(): Promise<void> {
+    await this.supervisor();
+  }
+
+  close(): void {
+    void this.remote?.then((r) => r.close()).catch(() => undefined);
+  }
 }
 
 /** Processes for a command with the stack at hand: supervised when it has any, else whatever is found. */

@@ -92,6 +92,8 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
       owned = await attachProcesses(stack.name, sessionBus);
     else access = await processesFor(stack, { supervise: !common.noStart });
     result = await converge(runtime, stack, { ...common, bus, processes: owned?.supervisor ?? access?.host });
+    // Processes left running by a supervisor that was killed are supervised again, even with nothing to do.
+    if (!common.noStart && Object.keys(stack.processes).length > 0) await access?.ensure?.();
   } catch (err) {
     access?.close();
     // What started keeps running, supervised: the detached supervisor takes it over.

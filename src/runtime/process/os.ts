@@ -4,6 +4,7 @@
  * replica: started here (a child, whose exit code is known) or adopted from the process table after an
  * earlier supervisor is gone (not a child: only that it ended is known).
  */
+import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectFolder, runtimeDir, stateDir } from '../../core/dirs.js';
 import { DEFAULT_LOG_BYTES, LogWriter } from './log-file.js';
@@ -94,7 +95,7 @@ export class LocalProcessOs implements ProcessOs {
         resolve({ ...(code !== null ? { code } : {}), ...(signal ? { signal } : {}) }),
       );
     });
-    return makeRun(spawned.pid, spawned.instance, Date.now(), exited, spawned.pipes);
+    return makeRun(spawned.pid, spawned.instance, Date.now(), exited, spawned.pipes, spawned.readFds);
   }
 
   adopt(found: FoundInstance): ProcessRun {
@@ -134,8 +135,14 @@ function makeRun(
   startedAt: number,
   exited: Promise<ExitStatus>,
   pipes: { stdout: string; stderr: string },
+  readFds?: { stdout: number; stderr: number },
 ): ProcessRun {
   const readers: PipeReader[] = [];
+  let opened = readFds;
+  const closeUnread = (): void => {
+    if (opened) for (const fd of [opened.stdout, opened.stderr]) tryClose(fd);
+    opened = undefined;
+  };
   return {
     pid,
     instance,
@@ -143,15 +150,19 @@ function makeRun(
     exited,
     readOutput(onLine) {
       if (readers.length > 0) return;
+      const from = opened ?? pipes;
+      opened = undefined;
       readers.push(
-        readPipe(pipes.stdout, (line, time) => onLine('stdout', line, time)),
-        readPipe(pipes.stderr, (line, time) => onLine('stderr', line, time)),
+        readPipe(from.stdout, (line, time) => onLine('stdout', line, time)),
+        readPipe(from.stderr, (line, time) => onLine('stderr', line, time)),
       );
     },
     closeOutput() {
+      closeUnread();
       for (const r of readers.splice(0)) r.close();
     },
     async release() {
+      closeUnread();
       const open = readers.splice(0);
       // The last lines (a goodbye on SIGTERM) are still in the pipe when the process is gone.
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -164,4 +175,12 @@ function makeRun(
       removePipes(pipes);
     },
   };
+}
+
+function tryClose(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
 }

@@ -15,11 +15,19 @@ export interface PipeReader {
   close(): void;
 }
 
-/** Calls `onLine` for every line written to the pipe at `path`, with the time it was read (unix ms). */
-export function readPipe(path: string, onLine: (line: string, time: number) => void): PipeReader {
+/** Opens a named pipe for reading without waiting for a writer. */
+export function openPipeForReading(path: string): number {
+  return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+}
+
+/**
+ * Calls `onLine` for every line written to the pipe (its path, or a read end already open), with the time
+ * it was read (unix ms).
+ */
+export function readPipe(pipe: string | number, onLine: (line: string, time: number) => void): PipeReader {
   let socket: Socket;
   try {
-    socket = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true });
+    socket = new Socket({ fd: typeof pipe === 'number' ? pipe : openPipeForReading(pipe), readable: true });
   } catch {
     return { done: Promise.resolve(), close: () => undefined };
   }

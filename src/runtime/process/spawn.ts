@@ -10,6 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPipeForReading } from './output.js';
 import { MARKER, type ProcessCreateSpec, type ProcessSupervision } from './types.js';
 
 export interface SpawnOptions {
@@ -24,6 +25,11 @@ export interface Spawned {
   instance: string;
   child: ChildProcess;
   pipes: OutputPipes;
+  /**
+   * Read ends of the pipes, opened before the process started: they keep what it writes even when it
+   * exits before anyone reads (a pipe's data goes with its last open end).
+   */
+  readFds: { stdout: number; stderr: number };
 }
 
 export interface OutputPipes {
@@ -95,6 +101,7 @@ export async function spawnProcess(spec: ProcessCreateSpec, o: SpawnOptions): Pr
   makeFifo(pipes.stderr);
   // Read-write: the process is a reader of its own pipe too, so its writes never fail with EPIPE (they
   // wait when nobody reads and the pipe's buffer is full). On Linux this open never blocks.
+  const readFds = { stdout: openPipeForReading(pipes.stdout), stderr: openPipeForReading(pipes.stderr) };
   const out = openSync(pipes.stdout, 'r+');
   const err = openSync(pipes.stderr, 'r+');
   let child: ChildProcess;
@@ -116,10 +123,12 @@ export async function spawnProcess(spec: ProcessCreateSpec, o: SpawnOptions): Pr
       child.once('error', reject);
     });
   } catch (e) {
+    closeSync(readFds.stdout);
+    closeSync(readFds.stderr);
     removePipes(pipes);
     throw spawnError(e as NodeJS.ErrnoException, spec);
   }
-  return { pid: child.pid!, instance, child, pipes };
+  return { pid: child.pid!, instance, child, pipes, readFds };
 }
 
 /** Removes a run's pipes (after it ended). */
