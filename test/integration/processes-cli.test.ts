@@ -13,8 +13,8 @@ import {
 } from './helpers/processes.js';
 import { docker, eventually, freePort, projectObjects, stopCli } from './helpers/stack-cli.js';
 
-let projects: ProcessProject[] = [];
-let servers: Server[] = [];
+const projects: ProcessProject[] = [];
+const servers: Server[] = [];
 
 afterEach(async () => {
   for (const s of servers.splice(0)) s.close();

@@ -1,5 +1,5 @@
 /** Small factories for normalized `Stack` objects in unit tests (no spec layer involved). */
-import type { ServiceSpec, Stack } from '../../../src/spec/types.js';
+import type { ProcessSpec, ServiceSpec, Stack } from '../../../src/spec/types.js';
 
 export type ServiceInput = Partial<ServiceSpec>;
 
@@ -68,4 +68,23 @@ export function dep(
   restart = false,
 ): { condition: typeof condition; required: boolean; restart: boolean } {
   return { condition, required: true, restart };
+}
+
+/** A host process with every required field at its normalized default. */
+export function makeProcess(name: string, input: Partial<ProcessSpec> = {}): ProcessSpec {
+  return {
+    name,
+    command: ['sleep', '1000'],
+    working_dir: '/srv/demo',
+    environment: {},
+    depends_on: {},
+    restart: 'no',
+    stop_signal: 'SIGTERM',
+    stop_grace_period: 10_000,
+    ports: [],
+    replicas: 1,
+    profiles: [],
+    extensions: {},
+    ...input,
+  };
 }
