@@ -273,6 +273,8 @@ export async function applyPlan(
           optional: softOps.has(id) || soft.has(byId.get(id)?.service ?? ''),
         })),
       run: (signal) => runOperation(runtime, op, signal, options.processes),
+      // The cap bounds engine calls in flight; a host process's start or stop is no engine call.
+      uncapped: op.kind.startsWith('process.'),
       ...(gated
         ? { gate: (signal: AbortSignal) => awaitGate(watcher, options.processes, op, signal, bus) }
         : {}),

@@ -31,6 +31,11 @@ export interface DagNode<T = unknown> {
    * engine's state, e.g. a dependency's health); rejecting fails the node with that error.
    */
   gate?: (signal: AbortSignal) => Promise<void>;
+  /**
+   * Runs without taking a concurrency slot: work the cap does not protect (a host process's start or
+   * stop is the OS's, and a stop mostly waits out a grace period), so 50 of them take one grace period.
+   */
+  uncapped?: boolean;
 }
 
 export type NodeOutcome<T = unknown> =
@@ -86,6 +91,8 @@ export async function executeDag<T>(
   }
   const ready: DagNode<T>[] = [];
   let running = 0;
+  /** Running nodes that hold a concurrency slot. */
+  let slots = 0;
   let finished = 0;
 
   return new Promise((resolve) => {
@@ -153,6 +160,8 @@ export async function executeDag<T>(
     };
     const start = (node: DagNode<T>): void => {
       running++;
+      const slot = node.uncapped ? 0 : 1;
+      slots += slot;
       options.onStart?.(node);
       const t0 = performance.now();
       let promise: Promise<T>;
@@ -165,12 +174,14 @@ export async function executeDag<T>(
         (value) => {
           const ms = performance.now() - t0;
           running--;
+          slots -= slot;
           options.onDone?.(node, value, ms);
           settle(node, { status: 'done', value, ms });
         },
         (error: unknown) => {
           const ms = performance.now() - t0;
           running--;
+          slots -= slot;
           options.onFailed?.(node, error, ms);
           settle(node, { status: 'failed', error, ms });
         },
@@ -183,7 +194,11 @@ export async function executeDag<T>(
         if (running === 0) for (const n of nodes) if (!outcomes.has(n.id)) skip(n, 'aborted');
         return;
       }
-      while (running < cap && ready.length > 0) start(ready.shift() as DagNode<T>);
+      for (const node of ready.filter((n) => n.uncapped)) {
+        ready.splice(ready.indexOf(node), 1);
+        start(node);
+      }
+      while (slots < cap && ready.length > 0) start(ready.shift() as DagNode<T>);
     };
     controller.signal.addEventListener('abort', () => pump(), { once: true });
     if (nodes.length === 0) return finish();

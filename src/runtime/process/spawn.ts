@@ -6,12 +6,15 @@
  * processes after the old supervisor was SIGKILLed.
  */
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { openPipeForReading } from './output.js';
 import { MARKER, type ProcessCreateSpec, type ProcessSupervision } from './types.js';
+
+const execFileAsync = promisify(execFile);
 
 export interface SpawnOptions {
   /** Folder for the output pipes (the project's runtime folder). */
@@ -97,8 +100,7 @@ export async function spawnProcess(spec: ProcessCreateSpec, o: SpawnOptions): Pr
   const instance = randomBytes(6).toString('hex');
   mkdirSync(o.pipeDir, { recursive: true, mode: 0o700 });
   const pipes = pipesOf(o.pipeDir, spec.name, instance);
-  makeFifo(pipes.stdout);
-  makeFifo(pipes.stderr);
+  await makeFifos([pipes.stdout, pipes.stderr]);
   // Read-write: the process is a reader of its own pipe too, so its writes never fail with EPIPE (they
   // wait when nobody reads and the pipe's buffer is full). On Linux this open never blocks.
   const readFds = { stdout: openPipeForReading(pipes.stdout), stderr: openPipeForReading(pipes.stderr) };
@@ -142,15 +144,23 @@ export function removePipes(pipes: OutputPipes): void {
   }
 }
 
-function makeFifo(path: string): void {
-  try {
-    if (lstatSync(path).isFIFO()) return;
-    unlinkSync(path);
-  } catch {
-    // not there yet
+/**
+ * Node has no mkfifo(); coreutils' makes them (argv only, no shell), both in one asynchronous call: a
+ * synchronous call per pipe held the supervisor's event loop for every process it started, so starting
+ * 50 processes took seconds (bench/processes).
+ */
+async function makeFifos(paths: string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const path of paths) {
+    try {
+      if (lstatSync(path).isFIFO()) continue;
+      unlinkSync(path);
+    } catch {
+      // not there yet
+    }
+    missing.push(path);
   }
-  // Node has no mkfifo(); coreutils' does it (argv only, no shell).
-  execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+  if (missing.length > 0) await execFileAsync('mkfifo', ['-m', '600', ...missing]);
 }
 
 function spawnError(e: NodeJS.ErrnoException, spec: ProcessCreateSpec): SpawnError {

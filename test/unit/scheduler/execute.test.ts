@@ -50,6 +50,35 @@ describe('executeDag', () => {
     expect(peak).toBe(3);
   });
 
+  it('uncapped nodes (host processes) run beside the capped ones without taking a slot', async () => {
+    const held = deferred();
+    let capped = 0;
+    let cappedPeak = 0;
+    const started: string[] = [];
+    const run = (id: string) => async (): Promise<void> => {
+      started.push(id);
+      if (id.startsWith('c')) {
+        capped++;
+        cappedPeak = Math.max(cappedPeak, capped);
+      }
+      await held.promise;
+      if (id.startsWith('c')) capped--;
+    };
+    const nodes = [
+      ...Array.from({ length: 3 }, (_, i) => node(`c${i}`, [], run(`c${i}`))),
+      ...Array.from({ length: 5 }, (_, i) => ({ ...node(`p${i}`, [], run(`p${i}`)), uncapped: true })),
+    ];
+    const result = executeDag(nodes, { concurrency: 2 });
+    await new Promise((r) => setTimeout(r, 5));
+    // All five uncapped nodes run while the two slots are busy; the third capped node waits for a slot.
+    expect(started.filter((s) => s.startsWith('p'))).toHaveLength(5);
+    expect(started.filter((s) => s.startsWith('c'))).toHaveLength(2);
+    held.resolve();
+    const out = await result;
+    expect([...out.values()].every((o) => o.status === 'done')).toBe(true);
+    expect(cappedPeak).toBe(2);
+  });
+
   it('starts a dependent the moment its dependency is done, without waiting for unrelated nodes', async () => {
     const slow = deferred();
     const started: string[] = [];
