@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is bundled to bundle/ by `npm run build` (also run by `npm ci` through `prepare`).
-import { main } from '../bundle/main.js';
+// Thin launcher (CommonJS: bin/package.json): the CLI is bundled to bundle/ by `npm run build` (also run by
+// `npm ci` through `prepare`); bundle/launch.cjs runs it with a compiled-code cache (src/cli/launch.ts).
+const path = require('node:path');
+const { launch } = require('../bundle/launch.cjs');
 
-main(process.argv).then(
+launch(process.argv, path.join(__dirname, '..', 'bundle')).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,30 +1,121 @@
-// Bundles the CLI into bundle/ (one file per lazily loaded command, shared chunks), which bin/tsstack.js
-// runs. Why: loading ~200 small ES modules (our dist/ plus yaml, ajv, commander ...) cost about 0.1 s
-// of every command's start, measured here: `config -q` on a two-service stack 0.19 s from dist/, 0.11 s
-// bundled; a no-op `up -d` 0.25 s vs 0.21 s. dist/ (tsc's output) stays for benchmarks that import modules.
-// dockerode, ink/react and kubernetes-models stay external: they are CommonJS or load their own files.
+// Bundles the CLI into bundle/, which bin/tsstack.js runs through bundle/launch.js:
+//   - bundle/tsstack.cjs: the whole CLI as one CommonJS file. The launcher compiles it with a V8 code
+//     cache per command (src/cli/code-cache.ts): Node 20 can cache compiled code only for scripts, not
+//     for ES modules. Each command's modules still run only when that command is loaded (esbuild keeps a
+//     lazily imported module's top level in a function until it is imported).
+//   - bundle/ui.js (+ chunks): the live UI as ES modules: Ink and its layout engine use top-level await,
+//     which only an ES module can import. The CLI reaches it through src/session/load-ui.ts.
+//   - bundle/launch.cjs: the launcher (CommonJS, as bin/tsstack.js: an ES module entry point would start
+//     Node's ES module loader first); bundle/build.json names the files and the CLI bundle's content hash.
+// Why a bundle at all: loading ~200 small modules (our dist/ plus yaml, ajv, dockerode, commander ...) cost
+// about 0.1 s of every command's start. ink/react and kubernetes-models stay external: ES modules with
+// top-level await, or a package of thousands of files loaded only by `export`. dist/ (tsc's output) stays
+// for benchmarks and tests that import modules.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'bundle');
 rmSync(outdir, { recursive: true, force: true });
-await build({
+
+// The UI module is never bundled into the CLI: load-ui.ts imports it through the launcher's loader.
+const uiApart = {
+  name: 'ui-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/ui\/render\.js$/ }, (args) =>
+      args.importer.includes(`${join('src', 'cli')}`) ? { path: './ui.js', external: true } : undefined,
+    );
+  },
+};
+// dockerode goes into the bundle (so the code cache covers it) without the parts a CLI run almost never
+// needs: its BuildKit session (grpc, protobufjs) and docker-modem's ssh transport become functions that
+// load the real module from node_modules on their first call. src/runtime/dockerode.ts does the same for
+// dist/ through the require cache; here the bundler does it.
+const dockerodeBundled = {
+  name: 'dockerode-bundled',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]runtime[\\/]dockerode\.ts$/ }, () => ({
+      contents:
+        "import Docker from 'dockerode';\nexport default Docker;\nexport const deferredModules = {};\n",
+      loader: 'ts',
+    }));
+    const deferred = { session: 'dockerode/lib/session.js', ssh: 'docker-modem/lib/ssh.js' };
+    b.onResolve({ filter: /^\.\/(session|ssh)(\.js)?$/ }, (args) => {
+      const name = args.path.replace(/^\.\/|\.js$/g, '');
+      const pkg = name === 'session' ? 'dockerode' : 'docker-modem';
+      if (!args.resolveDir.replaceAll('\\', '/').endsWith(`node_modules/${pkg}/lib`)) return undefined;
+      return { path: name, namespace: 'deferred' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => ({
+      // Resolved at run time from the bundle's folder (docker-modem from dockerode's), never a build path.
+      contents: `const { createRequire } = require('node:module');
+let real;
+module.exports = function deferred(...args) {
+  if (!real) {
+    const fromDockerode = createRequire(createRequire(__filename).resolve('dockerode'));
+    real = fromDockerode(${JSON.stringify(deferred[args.path])});
+  }
+  return real.apply(this, args);
+};
+`,
+      loader: 'js',
+    }));
+  },
+};
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts'],
-  outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  external: ['dockerode', 'ink', 'react', 'react/*', 'kubernetes-models', 'kubernetes-models/*'],
+  logLevel: 'warning',
+};
+const external = ['ink', 'react', 'react/*', 'kubernetes-models', 'kubernetes-models/*'];
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: join(outdir, 'tsstack.cjs'),
+  format: 'cjs',
+  external,
+  plugins: [uiApart, dockerodeBundled],
+  // import.meta.url as an ES module would see it (version.ts reads ../package.json through it).
+  define: { 'import.meta.url': '__tsstackModuleUrl' },
+  banner: { js: "const __tsstackModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+await build({
+  ...common,
+  entryPoints: { ui: 'src/ui/render.tsx' },
+  outdir,
+  splitting: true,
+  format: 'esm',
+  external,
   // CommonJS packages in the bundle call require() for Node built-ins; give ES modules one.
   banner: {
     js: "import { createRequire as __tsstackCreateRequire } from 'node:module'; const require = __tsstackCreateRequire(import.meta.url);",
   },
-  logLevel: 'warning',
 });
+await build({
+  ...common,
+  entryPoints: ['src/cli/launch.ts'],
+  outfile: join(outdir, 'launch.cjs'),
+  format: 'cjs',
+  external,
+  plugins: [uiApart],
+});
+// The CLI bundle is made pure ASCII (the few characters esbuild leaves, in comments and a regular
+// expression, as \u escapes, which mean the same there): the launcher then reads it as Latin-1, about 7 ms
+// less than decoding 2 MB of UTF-8 on every start.
+const cliFile = join(outdir, 'tsstack.cjs');
+const ascii = readFileSync(cliFile, 'utf8').replace(
+  /[^\t\n\r\x20-\x7e]/g,
+  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+);
+if (/String\.raw/.test(ascii))
+  throw new Error('tsstack.cjs uses String.raw: check that \\u escapes keep its meaning');
+writeFileSync(cliFile, ascii);
+const id = createHash('sha256').update(ascii).digest('hex').slice(0, 16);
+writeFileSync(join(outdir, 'build.json'), `${JSON.stringify({ id, cli: 'tsstack.cjs', ui: 'ui.js' })}\n`);

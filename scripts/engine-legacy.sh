@@ -17,22 +17,16 @@ data=/var/lib/tsstack-e2010
 sock=$run/docker.sock
 logfile=/var/log/tsstack-dockerd-20.10.log
 
+. "$here/engine-lib.sh"
+
 log() { printf '[engine-legacy] %s\n' "$*"; }
 answers() { [ -S "$sock" ] && docker -H "unix://$sock" version --format '{{.Server.Version}}' 2>/dev/null; }
 
 down() {
-  if [ -f "$run/docker.pid" ]; then
-    local pid
-    pid=$(cat "$run/docker.pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid"
-      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-    fi
-  fi
-  # Its containerd and shims are its children; none may outlive it.
-  for p in $(pgrep -f -- "$run/exec" || true); do kill -KILL "$p" 2>/dev/null || true; done
+  stop_engine "$run/docker.pid" "$run/exec"
   ip netns del "$netns" 2>/dev/null || true
+  unmount_under "$run"
+  unmount_under "$data"
   rm -rf "$run"
 }
 

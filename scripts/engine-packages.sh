@@ -2,6 +2,9 @@
 # Installs the engines and tools tsstack is measured and tested against, from Debian's own archive:
 #   - Docker Engine 26 (`docker.io` + `docker-cli` from Debian 13 "trixie"): the default engine;
 #   - Docker Compose v2 (`docker-compose` 2.26 from trixie) as a Docker CLI plugin: the yardstick;
+#   - buildx (`docker-buildx` 0.13 from trixie) as a Docker CLI plugin: tsstack builds through it (BuildKit);
+#   - the registry (`docker-registry` 2.8 from trixie) as /usr/local/bin/docker-registry: the registry tests
+#     start their own (scripts/test-registry.sh);
 #   - Docker Engine 20.10 (bookworm's own `docker.io`), unpacked beside it for the second test engine
 #     (scripts/engine-legacy.sh runs it).
 # trixie's packages run on bookworm (their dependencies, containerd, runc, tini and iptables, come from
@@ -80,9 +83,34 @@ install_compose() {
   log "installed $("$plugins/docker-compose" version) as a Docker CLI plugin"
 }
 
+# buildx is one static binary too: the CLI plugin tsstack (and `docker buildx`) builds with.
+install_buildx() {
+  if [ -x "$plugins/docker-buildx" ] && "$plugins/docker-buildx" version >/dev/null 2>&1; then return 0; fi
+  fetch_trixie docker-buildx
+  local tmp
+  tmp=$(mktemp -d)
+  dpkg-deb -x "$cache"/docker-buildx_*.deb "$tmp"
+  mkdir -p "$plugins"
+  install -m 0755 "$tmp/usr/libexec/docker/cli-plugins/docker-buildx" "$plugins/docker-buildx"
+  rm -rf "$tmp"
+  log "installed $("$plugins/docker-buildx" version) as a Docker CLI plugin"
+}
+
+# The registry binary only: no service, no system user; scripts/test-registry.sh starts one per test run.
+install_registry() {
+  [ -x /usr/local/bin/docker-registry ] && return 0
+  fetch_trixie docker-registry
+  local tmp
+  tmp=$(mktemp -d)
+  dpkg-deb -x "$cache"/docker-registry_*.deb "$tmp"
+  install -m 0755 "$tmp/usr/bin/docker-registry" /usr/local/bin/docker-registry
+  rm -rf "$tmp"
+  log "installed $(/usr/local/bin/docker-registry --version 2>&1 | head -n 1) as /usr/local/bin/docker-registry"
+}
+
 # bookworm's docker.io 20.10, unpacked (not installed) for the second engine.
 unpack_legacy_engine() {
-  [ -x "$legacy_root/usr/sbin/dockerd" ] && return 0
+  [ -x "$legacy_root/usr/sbin/dockerd" ] && "$legacy_root/usr/sbin/dockerd" --version >/dev/null 2>&1 && return 0
   local deb version
   version=$(apt-cache madison docker.io | awk -F'|' '$2 ~ /^ *20\.10\./ { gsub(/ /, "", $2); print $2; exit }')
   [ -n "$version" ] || { echo "engine-packages: bookworm's docker.io 20.10 is not in the apt lists" >&2; return 1; }
@@ -94,9 +122,20 @@ unpack_legacy_engine() {
   fi
   mkdir -p "$legacy_root"
   dpkg-deb -x "$deb" "$legacy_root"
+  # Unpacked, not installed: its shared libraries (libdevmapper for 20.10) come from bookworm by hand.
+  local libs
+  libs=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed -n 's/^ *\(lib[a-z0-9.+-]*\).*/\1/p' | grep -v '^libc6$' || true)
+  if [ -n "$libs" ]; then
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $libs >/dev/null
+  fi
+  "$legacy_root/usr/sbin/dockerd" --version >/dev/null ||
+    { echo "engine-packages: the unpacked Docker Engine 20.10 does not run (missing libraries?)" >&2; return 1; }
   log "unpacked Docker Engine $("$legacy_root/usr/sbin/dockerd" --version | sed 's/^Docker version //') into $legacy_root"
 }
 
 install_engine
 install_compose
+install_buildx
+install_registry
 [ "${TSSTACK_SKIP_LEGACY_ENGINE:-}" = 1 ] || unpack_legacy_engine

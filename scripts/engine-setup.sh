@@ -15,6 +15,8 @@ need_pkgs=()
 for p in containerd runc tini iptables; do dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p"); done
 [ -x /bin/busybox ] && /bin/busybox --help 2>&1 | grep -q 'statically' || need_pkgs+=(busybox-static)
 command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
+# htpasswd -B writes the bcrypt password file of the registry tests (scripts/test-registry.sh).
+command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
 # Podman only serves its Docker-compatible API for test/integration/runtime-podman.test.ts (skipped without it).
 command -v podman >/dev/null 2>&1 || [ "${TSSTACK_SKIP_PODMAN:-}" = 1 ] || need_pkgs+=(podman)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -80,3 +82,6 @@ log "engine $(docker version --format '{{.Server.Version}}') answers on $sock"
 
 # The second engine (Docker Engine 20.10) that the runtime and integration tests also run against.
 [ "${TSSTACK_SKIP_LEGACY_ENGINE:-}" = 1 ] || bash "$here/engine-legacy.sh" up
+
+# examples/todo's images (Debian's PostgreSQL, Redis, nginx, Python), wrk, and the real-stack test engine.
+[ "${TSSTACK_SKIP_EXAMPLE_IMAGES:-}" = 1 ] || bash "$here/example-setup.sh"

@@ -52,6 +52,14 @@ function rulesFor(layers) {
       to: { path: '^src/', pathNot: '^src/(ui|events)/' },
     },
     {
+      name: 'ui-loaded-lazily',
+      comment:
+        'the CLI bundle is CommonJS and Ink (ES modules with top-level await) cannot be required: the live UI is reached only through session/load-ui.ts, a dynamic import',
+      severity: 'error',
+      from: { pathNot: '^src/ui/' },
+      to: { path: '^src/ui/(render|App)\\.|\\.tsx$', dependencyTypesNot: ['type-only', 'dynamic-import'] },
+    },
+    {
       name: 'parser-only-in-cli',
       comment: 'only src/cli parses the command line (commander)',
       severity: 'error',

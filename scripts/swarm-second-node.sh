@@ -10,6 +10,7 @@
 # /tmp/NAME, --bridge none --iptables=false (it starts its own containerd under its exec root). Joining the
 # swarm and loading images is left to the caller (it has the socket).
 set -euo pipefail
+. "$(cd "$(dirname "$0")" && pwd)/engine-lib.sh"
 
 cmd=${1:?up or down}
 name=${2:?name}
@@ -17,20 +18,11 @@ dir=/tmp/$name
 [[ $name =~ ^[a-z0-9]{3,11}$ ]] || { echo "name must be 3-11 lowercase letters/digits" >&2; exit 2; }
 
 down() {
-  if [[ -f $dir/docker.pid ]]; then
-    pid=$(cat "$dir/docker.pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid"
-      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-    fi
-  fi
-  # The daemon's containerd and shims are its children; make sure none outlives it.
-  for p in $(pgrep -f -- "$dir/" || true); do kill -KILL "$p" 2>/dev/null || true; done
+  stop_engine "$dir/docker.pid" "$dir/"
   ip netns del "$name" 2>/dev/null || true
   ip link del "${name}h" 2>/dev/null || true
   # Mounts made by that daemon live in the netns' mount namespace; any left in ours go first.
-  { grep -o " $dir/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
+  unmount_under "$dir"
   rm -rf "$dir"
 }
 

@@ -1,14 +1,14 @@
 /**
  * Time from `up` to all-healthy for a 20-service stack whose `depends_on: service_healthy` chain is 5
  * deep (4 services per level, each depending on every service of the level before), beside:
- *   - Docker Compose 1.29 (`docker-compose up -d`, then watching until everything is healthy — 1.29
- *     has no --wait),
+ *   - Docker Compose v2 (`docker compose up -d --wait`, the whole process) when it is installed,
  *   - the lower bound: the sum, along the critical path, of each service's own health wait (from its
  *     start to its first passing probe, as the engine recorded them) for the run being measured.
  * tsstack is measured in-process (converge + waitForServices, what `up --wait` runs) and through the
  * built CLI (`node bin/tsstack.js up --wait`, including Node start-up) when bin/tsstack.js exists.
- * Goal (issue 4): overhead above the lower bound under 10%.
- * Run: node --import tsx bench/graph/run.ts [runs]   (default 3 runs each)
+ * Subjects take turns run by run, so a shared machine slows them alike. Medians.
+ * Goal (issue 4): overhead above the lower bound under 10%; issue 11: not slower than Compose v2.
+ * Run: npm run build && node --import tsx bench/graph/run.ts [runs]   (default 3 runs each)
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +20,7 @@ import Docker from 'dockerode';
 import { converge } from '../../src/reconciler/converge.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { Runtime } from '../../src/runtime/types.js';
+import { composeNote, conditions, findComposeV2, markdownTable, median, ratio } from '../anchors.js';
 import { waitForServices } from '../../src/scheduler/wait.js';
 import { loadStack } from '../../src/spec/index.js';
 
@@ -31,6 +32,7 @@ const WIDTH = 4;
 /** Each service needs this long before its probe can pass (its "warm-up"). */
 const WARMUP_S = 1;
 const docker = new Docker();
+const compose = findComposeV2();
 
 const name = (level: number, i: number): string => `l${level}s${i}`;
 
@@ -187,11 +189,6 @@ async function measure(
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
-
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 3);
   const dir = await mkdtemp(join(tmpdir(), 'tsstack-bench-graph-'));
@@ -221,35 +218,48 @@ async function main(): Promise<void> {
           ] as [string, (file: string, project: string) => Promise<void>],
         ]
       : []),
-    [
-      'docker-compose 1.29 (up -d)',
-      (file, project) => run('docker-compose', ['-f', file, '-p', project, 'up', '-d']),
-    ],
+    ...(compose.available
+      ? [
+          [
+            `Docker Compose ${compose.version} (up -d --wait)`,
+            (file: string, project: string) =>
+              run('docker', ['compose', '-f', file, '-p', project, 'up', '-d', '--wait']),
+          ] as [string, (file: string, project: string) => Promise<void>],
+        ]
+      : []),
   ];
-  const rows: string[][] = [];
-  for (const [label, up] of subjects) {
-    const samples: Sample[] = [];
-    for (let i = 0; i < runs; i++) samples.push(await measure(label.split(' ')[0] as string, dir, rt, up));
-    const total = median(samples.map((s) => s.totalS));
-    const bound = median(samples.map((s) => s.boundS));
-    rows.push([
-      label,
-      total.toFixed(2),
-      bound.toFixed(2),
-      `${(((total - bound) / bound) * 100).toFixed(1)}%`,
-      median(samples.map((s) => s.gapsS)).toFixed(2),
-      samples.map((s) => s.totalS.toFixed(2)).join(' '),
-    ]);
-  }
+  const head = await conditions(compose);
+  const samples: Sample[][] = subjects.map(() => []);
+  for (let i = 0; i < runs; i++)
+    for (const [k, [label, up]] of subjects.entries())
+      samples[k]?.push(await measure(label.split(' ')[0]?.toLowerCase() as string, dir, rt, up));
   await rm(dir, { recursive: true, force: true });
-  const head = ['subject', 'up→all healthy (s)', 'lower bound (s)', 'overhead', 'start gaps (s)', 'runs (s)'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  const composeTotal = compose.available ? median((samples.at(-1) ?? []).map((s) => s.totalS)) : NaN;
+  const rows = subjects.map(([label], k) => {
+    const ss = samples[k] ?? [];
+    const total = median(ss.map((s) => s.totalS));
+    const bound = median(ss.map((s) => s.boundS));
+    return [
+      label,
+      `${total.toFixed(2)} s`,
+      `${bound.toFixed(2)} s`,
+      `${(((total - bound) / bound) * 100).toFixed(0)}%`,
+      `${median(ss.map((s) => s.gapsS)).toFixed(2)} s`,
+      label.startsWith('Docker Compose') ? '' : ratio(total, composeTotal),
+      ss.map((s) => s.totalS.toFixed(2)).join(' '),
+    ];
+  });
   console.log(
-    `20 services, service_healthy chain depth ${LEVELS}, warm-up ${WARMUP_S}s, probe interval 100ms; median of ${runs}`,
+    `${head}; 20 services, service_healthy chain depth ${LEVELS}, warm-up ${WARMUP_S}s, probe interval 100ms; median of ${runs}, runs interleaved`,
   );
-  console.log(line(head));
-  for (const r of rows) console.log(line(r));
+  console.log(
+    markdownTable(
+      ['subject', 'up → all healthy', 'lower bound', 'overhead', 'start gaps', '/ Compose v2', 'runs (s)'],
+      rows,
+    ),
+  );
+  const note = composeNote(compose);
+  if (note) console.log(`note: ${note}`);
   console.log(
     'lower bound: sum over the 5 levels of the slowest health wait (start event → first healthy event).',
   );

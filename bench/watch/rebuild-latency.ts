@@ -1,6 +1,6 @@
 // Watch-mode rebuild and spec-reload latency: from a save to the recreated container serving HTTP again.
 // Anchors: the engine's own floor (build and/or stop, remove, create, start through the API, nothing else),
-// and Docker Compose 1.29 run by hand after the same save (`up -d --build`; 1.29 has no watch).
+// and Docker Compose v2 run by hand after the same save (`docker compose up -d --build` / `up -d`).
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
@@ -15,6 +15,7 @@ import { converge } from '../../src/reconciler/converge.js';
 import { LABEL } from '../../src/model/labels.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import { loadStack } from '../../src/spec/index.js';
+import { composeNote, findComposeV2 } from '../anchors.js';
 import type { Row } from './table.js';
 
 const run = promisify(execFile);
@@ -80,10 +81,9 @@ services:
 `;
 }
 
-/** The same service for Compose 1.29 (no `name:`, no `develop:`), labelled so cleanup finds everything. */
+/** The same service for Compose v2 (no `develop:`), labelled so cleanup finds everything. */
 function composeYaml(project: string, port: number, env: string): string {
-  return `version: "3.7"
-services:
+  return `services:
   web:
     build: { context: ./web, labels: { ${LABEL.project}: ${project} } }
     image: ${project}-web
@@ -259,41 +259,41 @@ async function floorSubject(): Promise<Subject> {
   };
 }
 
-/** Compose 1.29 by hand: after each save, `docker-compose up -d [--build]`. Undefined when it is not installed. */
+/** Compose v2 by hand: after each save, `docker compose up -d [--build]`. Undefined when it is not installed. */
 async function composeSubject(): Promise<Subject | undefined> {
-  try {
-    await run('docker-compose', ['version']);
-  } catch {
+  const compose = findComposeV2();
+  if (!compose.available) {
+    console.error(`note: ${composeNote(compose)}`);
     return undefined;
   }
   const project = `b-wcmp-${Math.random().toString(36).slice(2, 8)}`;
   const dir = await mkdtemp(path.join(tmpdir(), 'tsstack-bench-compose-'));
   const port = await freePort();
   const file = path.join(dir, 'docker-compose.yml');
-  const compose = (...args: string[]) =>
-    run('docker-compose', ['-p', project, '-f', file, ...args], { cwd: dir });
+  const dc = (...args: string[]) =>
+    run('docker', ['compose', '-p', project, '-f', file, ...args], { cwd: dir });
   await mkdir(path.join(dir, 'web'));
   await writeFile(path.join(dir, 'web', 'Dockerfile'), dockerfile('b0'));
   await writeFile(file, composeYaml(project, port, 'e0'));
-  await compose('up', '-d', '--build');
+  await dc('up', '-d', '--build');
   let env = 'e0';
   return {
     name: {
-      rebuild: 'docker-compose 1.29 up -d --build (by hand)',
-      reload: 'docker-compose 1.29 up -d (by hand)',
+      rebuild: `docker compose ${compose.version} up -d --build (by hand)`,
+      reload: `docker compose ${compose.version} up -d (by hand)`,
     },
     port,
     rebuild: async (stamp) => {
       await writeFile(path.join(dir, 'web', 'Dockerfile'), dockerfile(stamp));
-      await compose('up', '-d', '--build');
+      await dc('up', '-d', '--build');
     },
     reload: async (stamp) => {
       env = stamp;
       await writeFile(file, composeYaml(project, port, env));
-      await compose('up', '-d');
+      await dc('up', '-d');
     },
     close: async () => {
-      await compose('down', '-t', '0', '--rmi', 'local').catch(() => {});
+      await dc('down', '-t', '0', '--rmi', 'local').catch(() => {});
       await cleanup(project);
       await rm(dir, { recursive: true, force: true });
     },

@@ -1,11 +1,14 @@
 // Watch-mode latency bench. Run: npx tsx bench/watch/run.ts [edits=20] [sync|rebuild|all=all]
-// Prints medians over `edits` saves for each path, beside its anchors. Tables only, no assertions.
+// Prints medians over `edits` saves for each path, beside its anchors (the engine floor, and Docker
+// Compose v2 run by hand after the same save), with ratios. Tables only, no assertions.
 import { benchRebuild } from './rebuild-latency.js';
 import { benchSync } from './sync-latency.js';
+import { conditions, findComposeV2, ratio } from '../anchors.js';
 import { printTable, stats } from './table.js';
 
 const edits = Number(process.argv[2] ?? 20);
 const which = process.argv[3] ?? 'all';
+console.log(await conditions(findComposeV2()));
 
 if (which === 'all' || which === 'sync') {
   const rows = await benchSync(edits);
@@ -26,6 +29,15 @@ if (which === 'all' || which === 'rebuild') {
     `spec reload latency (ms): save → recreated container serving HTTP, ${edits} edits each`,
     reload,
   );
+  const med = (rows: typeof reload, prefix: string) =>
+    stats(rows.find((r) => r.name.startsWith(prefix))?.ms ?? []).median;
+  for (const [what, rows] of [
+    ['rebuild', rebuild],
+    ['spec reload', reload],
+  ] as const)
+    console.log(
+      `${what}: tsstack / engine floor ${ratio(med(rows, 'tsstack'), med(rows, 'engine floor'))}, tsstack / Compose v2 ${ratio(med(rows, 'tsstack'), med(rows, 'docker compose'))}`,
+    );
   const ts = stats(reload[0]?.ms ?? []).median;
   const floor = stats(reload[1]?.ms ?? []).median;
   console.log(

@@ -1,5 +1,5 @@
 // Watch-mode sync latency: from a file write on the host to the change being in a running container.
-// Compose 1.29 has no `watch`, so the anchor is the floor of a plain `docker cp` of the same file.
+// Anchors: the floor of a plain `docker cp` of the same file and one archive upload through the API.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -174,6 +174,17 @@ class Feed {
       if (c.state === 'running') {
         const since = downSince !== undefined ? Math.floor(downSince / 1000) : this.o.initialSince;
         this.follow(c.id, who, since === undefined ? { tail: this.o.initialTail } : { since });
+      } else if (
+        downSince === undefined &&
+        this.o.initialSince !== undefined &&
+        this.o.logs &&
+        (c.state === 'exited' || c.state === 'dead')
+      ) {
+        // Started and already done before the feed attached (a one-shot `up` ran): its lines since then,
+        // as Compose prints them. The read ends with the log; an old container has nothing that recent.
+        const abort = new AbortController();
+        this.follows.set(c.id, { abort });
+        this.track(this.pipeLogs(c.id, who, { since: this.o.initialSince }, abort.signal));
       }
     }
     // Removed while we were not looking.

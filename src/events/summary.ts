@@ -38,6 +38,8 @@ export interface TaskLine {
 }
 
 /** Update states of a Swarm service, as a row says them. */
+const IMAGE_STATE = { build: 'building', pull: 'pulling', push: 'pushing' } as const;
+
 const UPDATE_WORDS: Record<string, { state: string; tone: Tone }> = {
   updating: { state: 'updating', tone: 'progress' },
   paused: { state: 'update paused', tone: 'bad' },
@@ -104,7 +106,7 @@ function describeState(svc: ServiceView, now: number): { state: string; tone: To
     const left = Math.ceil((at - now) / 1000);
     return { state: left > 0 ? `restarting in ${formatDuration(left * 1000)}` : 'restarting', tone: 'bad' };
   }
-  if (svc.image) return { state: svc.image.action === 'build' ? 'building' : 'pulling', tone: 'progress' };
+  if (svc.image) return { state: IMAGE_STATE[svc.image.action], tone: 'progress' };
   const has = (p: ReplicaView['phase']) => reps.some((r) => r.phase === p);
   const running = reps.filter((r) => r.phase === 'running');
   if (running.some((r) => r.health === 'unhealthy')) return { state: 'unhealthy', tone: 'bad' };

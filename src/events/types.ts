@@ -88,12 +88,14 @@ export type StackEvent =
   | {
       kind: 'image.progress';
       service: string;
-      action: 'build' | 'pull';
+      action: 'build' | 'pull' | 'push';
       message: string;
       current?: number;
       total?: number;
+      /** A live counter (bytes, a housekeeping step): the UI shows it, line outputs skip it. */
+      transient?: boolean;
     }
-  | { kind: 'image.done'; service: string; action: 'build' | 'pull'; image: string; ms: number }
+  | { kind: 'image.done'; service: string; action: 'build' | 'pull' | 'push'; image: string; ms: number }
   | { kind: 'watch.change'; service?: string; paths: string[]; action: string }
   | { kind: 'watch.applied'; service?: string; action: string; files: number; ms: number }
   /** A change to a service in manual trigger mode, waiting for `trigger(service)` (a key in the UI). */

@@ -40,7 +40,7 @@ export interface ReplicaView {
 }
 
 export interface ImageProgressView {
-  action: 'build' | 'pull';
+  action: 'build' | 'pull' | 'push';
   message: string;
   current?: number;
   total?: number;

@@ -59,6 +59,10 @@ export type Operation = OperationBase &
     | { kind: 'container.start'; ref: string }
     | { kind: 'container.stop'; ref: string; timeout?: number }
     | { kind: 'container.restart'; ref: string; timeout?: number }
+    /** `signal`: a name (`SIGKILL`, `HUP`) or number, as the engine takes it. */
+    | { kind: 'container.kill'; ref: string; signal: string }
+    | { kind: 'container.pause'; ref: string }
+    | { kind: 'container.unpause'; ref: string }
     | { kind: 'container.remove'; ref: string; volumes: boolean }
     /** Target `<container> to <network>` / `<container> from <network>` (one op per network). */
     | { kind: 'container.connect'; ref: string; attachment: NetworkAttachment }

@@ -8,12 +8,12 @@ import { checkExternalNetworks } from '../network/networks.js';
 import { checkPortsFree, portClaims } from '../network/ports.js';
 import { checkExternalVolumes, ensureBindPaths } from '../network/volumes.js';
 import type { Runtime } from '../runtime/types.js';
-import type { ServiceSpec, Stack } from '../spec/types.js';
+import type { PullPolicy, ServiceSpec, Stack } from '../spec/types.js';
 import { UsageError } from '../core/errors.js';
 import { compareApiVersions } from '../runtime/docker-mapping.js';
 import { checkFit, claimsResources } from '../scheduler/fit.js';
 import { applyPlan, throwIfFailed, type ApplyResult } from '../scheduler/apply.js';
-import { desired } from './desired.js';
+import { desired, withImageIds } from './desired.js';
 import type { DesiredState } from '../model/desired.js';
 import { ensureImages } from './images.js';
 import { observe } from './observe.js';
@@ -25,6 +25,8 @@ import { renderPlan } from '../model/plan-text.js';
 
 export interface ConvergeOptions extends PlanOptions {
   build?: 'always' | 'never';
+  /** `up --pull`: replaces every service's pull_policy. */
+  pull?: PullPolicy;
   /** Plan only: nothing is built, pulled, created or removed. */
   dryRun?: boolean;
   bus?: EventBus;
@@ -50,6 +52,21 @@ export function checkServiceNames(stack: Stack, names: string[] | undefined): vo
   const unknown = (names ?? []).filter((n) => !known.includes(n));
   if (unknown.length > 0)
     throw new UsageError(`no such service: ${unknown.join(', ')} (services: ${known.sort().join(', ')})`);
+}
+
+/**
+ * The services a command acts on: those named (checked, exit 2 for an unknown one) and, with `withDeps`,
+ * what they depend on; all of the stack's when none is named. In the stack's order.
+ */
+export function selectServices(stack: Stack, names: string[], withDeps?: boolean): ServiceSpec[] {
+  checkServiceNames(stack, names);
+  const chosen =
+    names.length === 0
+      ? Object.keys(stack.services)
+      : withDeps
+        ? withDependencies(desired(stack), names)
+        : names;
+  return chosen.map((n) => stack.services[n] as ServiceSpec);
 }
 
 /**
@@ -82,7 +99,7 @@ export async function converge(
 ): Promise<ConvergeResult> {
   checkServiceNames(stack, opts.services);
   const base = desired(stack);
-  const selected = withDependencies(base, opts.services);
+  const selected = withDependencies(base, opts.services, opts.noDeps);
   const selectedSpecs = selected.flatMap((n) => (stack.services[n] ? [stack.services[n]] : []));
   const usedNets = new Set(selected.flatMap((n) => base.services[n]?.networks ?? []));
   const usedVols = new Set(selected.flatMap((n) => base.services[n]?.volumes ?? []));
@@ -101,13 +118,15 @@ export async function converge(
   const [imageIds, have] = await Promise.all([
     ensureImages(runtime, stack, selected, {
       build: opts.build,
+      pull: opts.pull,
       offline: opts.dryRun,
+      concurrency: opts.concurrency,
       bus: opts.bus,
       signal: opts.signal,
     }),
     observe(runtime, stack.name, opts.processes),
   ]);
-  const want = desired(stack, { imageIds });
+  const want = withImageIds(base, imageIds);
   const plan = planActions(want, have, opts);
   opts.bus?.emit({ kind: 'plan.computed', operations: plan.operations.length, text: renderPlan(plan) });
   for (const note of plan.notes) opts.bus?.emit({ kind: 'warning', message: note });

@@ -90,6 +90,24 @@ export interface DownOptions {
   timeout?: number;
   /** Image references to remove afterwards (`--rmi local`). */
   images?: string[];
+  /**
+   * `down SERVICE...`: only these services and those that depend on them (Compose does the same); the
+   * project's networks and volumes go only when no other container is left on them.
+   */
+  services?: string[];
+}
+
+/** The named services plus, transitively, every service whose containers depend on one of them. */
+export function withDependents(containers: ObservedContainer[], services: string[]): Set<string> {
+  const dependents = dependentsOf(containers);
+  const out = new Set<string>();
+  const visit = (s: string): void => {
+    if (out.has(s)) return;
+    out.add(s);
+    for (const d of dependents.get(s) ?? []) visit(d);
+  };
+  services.forEach(visit);
+  return out;
 }
 
 /**
@@ -99,6 +117,7 @@ export interface DownOptions {
 export function planDown(observed: ObservedState, opts: DownOptions = {}): Plan {
   const b = new PlanBuilder();
   const inSpec = opts.specServices && new Set(opts.specServices);
+  const named = opts.services?.length ? withDependents(observed.containers, opts.services) : undefined;
   const doomed: ObservedContainer[] = [];
   const kept: ObservedContainer[] = [];
   for (const c of observed.containers) {
@@ -106,7 +125,8 @@ export function planDown(observed: ObservedState, opts: DownOptions = {}): Plan 
     if (orphan && !opts.removeOrphans) {
       kept.push(c);
       b.orphans.push(c.name);
-    } else doomed.push(c);
+    } else if (named && !orphan && !named.has(c.service)) kept.push(c);
+    else doomed.push(c);
   }
   const doomedProcesses = (observed.processes ?? []).filter((p) => {
     const orphan = inSpec !== undefined && !inSpec.has(p.service) && RUNNING_PROCESS.has(p.phase);
@@ -127,14 +147,20 @@ export function planDown(observed: ObservedState, opts: DownOptions = {}): Plan 
     }),
   );
   const stillUsed = new Set(kept.flatMap((c) => c.summary.networks));
+  const keptBy = kept.some((c) => named?.has(c.service) === false)
+    ? 'other services'
+    : 'orphan containers (use --remove-orphans)';
   for (const n of observed.networks) {
     if (stillUsed.has(n.name)) {
-      b.notes.push(`network ${n.name} kept: still used by orphan containers (use --remove-orphans)`);
+      b.notes.push(`network ${n.name} kept: still used by ${keptBy}`);
       continue;
     }
     b.add({ kind: 'network.remove', target: n.name, reason: 'down', after: removals });
   }
-  if (opts.volumes)
+  // Container summaries do not list volumes: with containers left, the project's volumes stay.
+  if (opts.volumes && named && kept.length > 0 && observed.volumes.length > 0)
+    b.notes.push(`volumes kept: ${kept.length} container(s) of the project remain`);
+  else if (opts.volumes)
     for (const v of observed.volumes)
       b.add({ kind: 'volume.remove', target: v.name, reason: 'down -v', after: removals });
   for (const image of opts.images ?? [])
@@ -205,12 +231,49 @@ function planInOrder(
   return b.build();
 }
 
+/** `start SERVICE...` starts what the services depend on too, as Compose does. */
 export function planStart(observed: ObservedState, opts: SelectOptions = {}): Plan {
-  return planInOrder(observed, opts, 'container.start');
+  const services = opts.services && [...withDependencies(observed.containers, opts.services)];
+  return planInOrder(observed, { ...opts, services }, 'container.start');
 }
 
-export function planRestart(observed: ObservedState, opts: SelectOptions & { timeout?: number } = {}): Plan {
-  return planInOrder(observed, opts, 'container.restart', opts.timeout);
+export interface RestartOptions extends SelectOptions {
+  timeout?: number;
+  /**
+   * Service → the services whose `depends_on` entry for it says `restart: true` (from the stack file):
+   * restarting a service restarts those too, unless `noDeps`.
+   */
+  restartDependents?: Record<string, string[]>;
+  noDeps?: boolean;
+}
+
+export function planRestart(observed: ObservedState, opts: RestartOptions = {}): Plan {
+  let services = opts.services;
+  if (services && !opts.noDeps && opts.restartDependents) {
+    const out = new Set<string>();
+    const visit = (s: string): void => {
+      if (out.has(s)) return;
+      out.add(s);
+      for (const d of opts.restartDependents?.[s] ?? []) visit(d);
+    };
+    services.forEach(visit);
+    services = [...out];
+  }
+  return planInOrder(observed, { ...opts, services }, 'container.restart', opts.timeout);
+}
+
+/** The named services plus, transitively, what their containers were created depending on. */
+function withDependencies(containers: ObservedContainer[], services: string[]): Set<string> {
+  const deps = new Map<string, string[]>();
+  for (const c of containers) deps.set(c.service, c.dependsOn);
+  const out = new Set<string>();
+  const visit = (s: string): void => {
+    if (out.has(s)) return;
+    out.add(s);
+    for (const d of deps.get(s) ?? []) visit(d);
+  };
+  services.forEach(visit);
+  return out;
 }
 
 /** `rm`: remove stopped containers; with `stop`, stop running ones first (else they are skipped). */

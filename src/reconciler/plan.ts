@@ -24,6 +24,15 @@ export interface PlanOptions {
   services?: string[];
   /** Stop timeout in seconds, overriding each service's stop_grace_period. */
   timeout?: number;
+  /** Only the named services, not what they depend on (`--no-deps`). */
+  noDeps?: boolean;
+  /**
+   * Recreate the dependencies of the named services even when unchanged (`--always-recreate-deps`);
+   * `forceRecreate` applies to the named services only, as in Compose.
+   */
+  forceRecreateDeps?: boolean;
+  /** Create every network and volume the stack declares, used by a service or not (`--all-resources`). */
+  allResources?: boolean;
 }
 
 const ACTIVE = new Set(['running', 'restarting', 'paused']);
@@ -38,9 +47,17 @@ function isWorkload(desired: DesiredState, name: string): boolean {
   return desired.services[name] !== undefined || desired.processes?.[name] !== undefined;
 }
 
-/** Services and processes to act on: the requested ones plus everything they depend on. */
-export function withDependencies(desired: DesiredState, services: string[] | undefined): string[] {
+/**
+ * Services and processes to act on: the requested ones plus everything they depend on (with `noDeps`,
+ * only them).
+ */
+export function withDependencies(
+  desired: DesiredState,
+  services: string[] | undefined,
+  noDeps = false,
+): string[] {
   if (!services) return [...Object.keys(desired.services), ...Object.keys(desired.processes ?? {})];
+  if (noDeps) return services.filter((n) => isWorkload(desired, n));
   const out = new Set<string>();
   const visit = (name: string): void => {
     if (out.has(name) || !isWorkload(desired, name)) return;
@@ -85,7 +102,10 @@ function divergence(
 /** The plan that brings the observed state to the desired one. Pure. */
 export function planActions(desired: DesiredState, observed: ObservedState, options: PlanOptions = {}): Plan {
   const b = new PlanBuilder();
-  const selected = serviceOrder(desired, withDependencies(desired, options.services));
+  const selected = serviceOrder(desired, withDependencies(desired, options.services, options.noDeps));
+  const named = new Set(options.services ?? selected);
+  const forced = (service: string): boolean =>
+    (named.has(service) ? options.forceRecreate : options.forceRecreateDeps) === true;
   const stopTimeout = (svc: DesiredService | undefined): number | undefined =>
     options.timeout ?? svc?.stopTimeout;
 
@@ -94,7 +114,7 @@ export function planActions(desired: DesiredState, observed: ObservedState, opti
   const haveNets = new Set(observed.networks.map((n) => n.name));
   const usedNets = new Set(selected.flatMap((s) => desired.services[s]?.networks ?? []));
   for (const n of desired.networks)
-    if (!n.external && usedNets.has(n.name) && !haveNets.has(n.name))
+    if (!n.external && (options.allResources || usedNets.has(n.name)) && !haveNets.has(n.name))
       netOps.set(
         n.name,
         b.add({ kind: 'network.create', target: n.name, spec: n.spec, reason: 'no network' }),
@@ -103,7 +123,7 @@ export function planActions(desired: DesiredState, observed: ObservedState, opti
   const haveVols = new Set(observed.volumes.map((v) => v.name));
   const usedVols = new Set(selected.flatMap((s) => desired.services[s]?.volumes ?? []));
   for (const v of desired.volumes)
-    if (!v.external && usedVols.has(v.name) && !haveVols.has(v.name))
+    if (!v.external && (options.allResources || usedVols.has(v.name)) && !haveVols.has(v.name))
       volOps.set(v.name, b.add({ kind: 'volume.create', target: v.name, spec: v.spec, reason: 'no volume' }));
 
   const readyOps = new Map<string, string[]>(); // service → ops its dependents wait for
@@ -186,7 +206,7 @@ export function planActions(desired: DesiredState, observed: ObservedState, opti
       else {
         // A container sharing another's namespace or volumes holds that container's ID: replace it too.
         const shared = svc.sharesWith.find((d) => recreated.has(d));
-        const diff = options.forceRecreate
+        const diff = forced(name)
           ? 'forced'
           : (divergence(want, svc, current) ??
             (shared && `${shared} recreated (shares its namespace or volumes)`));

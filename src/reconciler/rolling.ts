@@ -5,8 +5,8 @@
  *
  * start-first, per replica `<name>`:
  *   create `<name>-next` (new config; DNS aliases of its own only) → start → [healthy] →
- *   disconnect+connect it with the service's aliases → disconnect the old replica (its DNS entries go) →
- *   stop → remove the old one → rename `<name>-next` to `<name>`.
+ *   disconnect+connect it with the service's aliases → stop the old replica (it finishes the requests
+ *   under way; its DNS entries go when it exits) → remove it → rename `<name>-next` to `<name>`.
  * So the service alias only ever names replicas that passed their health check, and at least the old
  * replica serves until the new one does. stop-first: stop → remove → create → start → [healthy], one
  * batch at a time (replica names reused at once).
@@ -157,17 +157,10 @@ function startFirst(
   }
   // Without a network to swap aliases on, the health gate sits on the old replica's stop.
   const gateOnStop = first ? { waitsHealthy: temp, ...rollback } : {};
-  for (const network of r.current.summary.networks) {
-    last = b.add({
-      kind: 'container.disconnect',
-      target: `${r.current.name} from ${network}`,
-      ...ids,
-      ref: r.current.id,
-      network,
-      reason: 'replaced: leave the service aliases',
-      after: [last],
-    });
-  }
+  // The old replica is stopped on its networks, not cut off them first: a disconnect would break the
+  // requests it is serving (and its own connections to databases) mid-way, and their clients would wait
+  // for answers that never come. Stopped, it finishes them within its stop grace period; the engine drops
+  // its DNS entries when it exits, and a client that still tries its address meanwhile is refused at once.
   const stop = b.add({
     kind: 'container.stop',
     target: r.current.name,

@@ -3,6 +3,8 @@ import type Docker from 'dockerode';
 import { EngineError } from '../core/errors.js';
 import { toEngineError } from './docker-errors.js';
 import { jsonObjects } from './json-stream.js';
+import { LayerProgress } from './layer-progress.js';
+import type { RegistryCredentials } from './registry-auth.js';
 import type { BuildRequest, ProgressEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -28,8 +30,8 @@ export function streamError(obj: Json): string | undefined {
   return msg?.trim();
 }
 
-/** Builds an image from a context folder; resolves with the image ID. Build failures carry the engine's words. */
-export async function buildImage(
+/** Builds an image with the engine's classic builder; resolves with the image ID. Failures carry its words. */
+export async function buildImageClassic(
   docker: Docker,
   req: BuildRequest,
   onProgress?: (p: ProgressEvent) => void,
@@ -53,6 +55,16 @@ export async function buildImage(
     ...(req.network ? { networkmode: req.network } : {}),
     ...(req.extraHosts?.length ? { extrahosts: req.extraHosts.join(',') } : {}),
     ...(req.shmSize ? { shmsize: req.shmSize } : {}),
+    ...(req.cacheFrom?.length ? { cachefrom: JSON.stringify(req.cacheFrom) } : {}),
+    ...(req.platforms?.length === 1 ? { platform: req.platforms[0] } : {}),
+    ...(req.ulimits && Object.keys(req.ulimits).length
+      ? {
+          ulimits: JSON.stringify(
+            Object.entries(req.ulimits).map(([Name, u]) => ({ Name, Soft: u.soft, Hard: u.hard })),
+          ),
+        }
+      : {}),
+    ...(req.memory ? { memory: req.memory } : {}),
     abortSignal: signal,
   };
   let stream: NodeJS.ReadableStream;
@@ -91,20 +103,78 @@ export async function buildImage(
 export async function pullImage(
   docker: Docker,
   ref: string,
+  auth: RegistryCredentials | undefined,
   onProgress?: (p: ProgressEvent) => void,
   signal?: AbortSignal,
 ): Promise<void> {
   const what = `pull image ${ref}`;
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
+    stream = (await docker.pull(ref, {
+      abortSignal: signal,
+      ...(auth ? { authconfig: auth } : {}),
+    })) as NodeJS.ReadableStream;
   } catch (err) {
     throw toEngineError(err, what);
   }
+  await followLayers(stream, what, 'pull', onProgress, signal);
+  // Stamps the image's LastTagTime (a pull leaves it as it was): `pull_policy: daily` and its kin compare
+  // against it. A digest reference has no tag to stamp.
+  if (ref.includes('@')) return;
+  const { repository, tag } = splitTag(ref);
+  try {
+    await docker.getImage(ref).tag({ repo: repository, tag });
+  } catch (err) {
+    throw toEngineError(err, `tag image ${ref}`);
+  }
+}
+
+/** Pushes one tag of a local image. */
+export async function pushImage(
+  docker: Docker,
+  ref: string,
+  auth: RegistryCredentials | undefined,
+  onProgress?: (p: ProgressEvent) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const what = `push image ${ref}`;
+  const { repository, tag } = splitTag(ref);
+  let stream: NodeJS.ReadableStream;
+  try {
+    // Always with a tag: without one the engine pushes every tag of the repository.
+    const image = docker.getImage(repository) as unknown as { push(o: unknown): Promise<unknown> };
+    stream = (await image.push({
+      tag,
+      abortSignal: signal,
+      ...(auth ? { authconfig: auth } : {}),
+    })) as NodeJS.ReadableStream;
+  } catch (err) {
+    throw toEngineError(err, what);
+  }
+  await followLayers(stream, what, 'push', onProgress, signal);
+}
+
+/** `repo[:tag]` → repository and tag (default `latest`); a registry port is not a tag. */
+export function splitTag(ref: string): { repository: string; tag: string } {
+  const at = ref.indexOf('@');
+  const name = at >= 0 ? ref.slice(0, at) : ref;
+  const colon = name.lastIndexOf(':');
+  if (colon > name.lastIndexOf('/')) return { repository: name.slice(0, colon), tag: name.slice(colon + 1) };
+  return { repository: name, tag: 'latest' };
+}
+
+async function followLayers(
+  stream: NodeJS.ReadableStream,
+  what: string,
+  verb: 'pull' | 'push',
+  onProgress: ((p: ProgressEvent) => void) | undefined,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const layers = new LayerProgress(verb);
   for await (const obj of jsonObjects(stream, what, signal)) {
     const error = streamError(obj);
     if (error) throw new EngineError(`${what}: ${error}`);
-    const p = progressFrom(obj);
+    const p = layers.feed(obj);
     if (p && onProgress) onProgress(p);
   }
   if (signal?.aborted) throw new EngineError(`${what}: cancelled`);

@@ -6,6 +6,7 @@ import { EngineError } from '../core/errors.js';
 import type {
   ContainerCreateSpec,
   ContainerState,
+  ContainerStats,
   ContainerSummary,
   EngineEvent,
   EngineEventType,
@@ -124,6 +125,7 @@ function hostConfig(spec: ContainerCreateSpec, apiVersion: string, networkMode?:
     RestartPolicy: spec.restartPolicy
       ? { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.maximumRetryCount ?? 0 }
       : undefined,
+    AutoRemove: spec.autoRemove,
     NanoCpus: r.cpus !== undefined ? Math.round(r.cpus * 1e9) : undefined,
     CpuShares: r.cpuShares,
     CpusetCpus: r.cpusetCpus,
@@ -174,7 +176,8 @@ export function containerCreateBody(spec: ContainerCreateSpec, apiVersion: strin
     Domainname: spec.domainname,
     Tty: spec.tty ?? false,
     OpenStdin: spec.openStdin ?? false,
-    AttachStdin: false,
+    StdinOnce: spec.stdinOnce,
+    AttachStdin: spec.stdinOnce ?? false,
     AttachStdout: true,
     AttachStderr: true,
     ExposedPorts: exposed,
@@ -331,6 +334,34 @@ export function cpuPercent(stats: Json): number {
 }
 
 /** Memory in use as `docker stats` shows it: usage minus the reclaimable page cache. */
+/** One stats sample as `docker stats` reads it: CPU, memory, network, block I/O and process count. */
+export function statsFrom(s: Json): ContainerStats {
+  const mem = memoryUsage(s);
+  const read = typeof s.read === 'string' ? Date.parse(s.read) : NaN;
+  const nets = Object.values((s.networks ?? {}) as Record<string, Json>);
+  const blkio = ((s.blkio_stats ?? {}) as Json).io_service_bytes_recursive as Json[] | null | undefined;
+  const block = (op: string) =>
+    (blkio ?? [])
+      .filter((e) => String(e.op).toLowerCase() === op)
+      .reduce((n, e) => n + Number(e.value ?? 0), 0);
+  const pids = ((s.pids_stats ?? {}) as Json).current;
+  return {
+    cpuPercent: cpuPercent(s),
+    memoryUsage: mem.usage,
+    memoryLimit: mem.limit,
+    time: Number.isNaN(read) || read <= 0 ? Date.now() : read,
+    ...(s.networks
+      ? {
+          netRx: nets.reduce((n, x) => n + Number(x.rx_bytes ?? 0), 0),
+          netTx: nets.reduce((n, x) => n + Number(x.tx_bytes ?? 0), 0),
+        }
+      : {}),
+    blockRead: block('read'),
+    blockWrite: block('write'),
+    ...(typeof pids === 'number' ? { pids } : {}),
+  };
+}
+
 export function memoryUsage(stats: Json): { usage: number; limit: number } {
   const mem = (stats.memory_stats ?? {}) as Json;
   const detail = (mem.stats ?? {}) as Json;

@@ -75,5 +75,13 @@ export function imageFromInspect(i: Json): ImageSummary {
     labels: (config.Labels as Record<string, string> | null) ?? {},
     size: Number(i.Size ?? 0),
     createdAt: typeof i.Created === 'string' ? i.Created : undefined,
+    ...lastTagTime(i),
+    digests: (i.RepoDigests as string[] | null) ?? [],
   };
+}
+
+/** Metadata.LastTagTime, unless the engine never set it (the zero time). */
+function lastTagTime(i: Json): { lastTagTime?: string } {
+  const t = (i.Metadata as Json | undefined)?.LastTagTime;
+  return typeof t === 'string' && !t.startsWith('0001-') ? { lastTagTime: t } : {};
 }

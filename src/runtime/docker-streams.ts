@@ -1,19 +1,11 @@
-/** The engine's long-lived streams: logs, events, stats and exec sessions. */
-import { PassThrough, type Duplex } from 'node:stream';
+/** The engine's long-lived streams: logs, events and stats (exec and attach: docker-sessions.ts). */
+import type { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { FrameDecoder, LogDemuxer } from './demux.js';
+import { LogDemuxer } from './demux.js';
 import { engineCall, toEngineError, untyped } from './docker-errors.js';
-import { cpuPercent, engineEventFrom, labelFilters, memoryUsage } from './docker-mapping.js';
+import { engineEventFrom, labelFilters, statsFrom } from './docker-mapping.js';
 import { jsonObjects } from './json-stream.js';
-import type {
-  ContainerStats,
-  EngineEvent,
-  ExecRequest,
-  ExecSession,
-  LabelFilter,
-  LogLine,
-  LogOptions,
-} from './types.js';
+import type { ContainerStats, EngineEvent, LabelFilter, LogLine, LogOptions } from './types.js';
 
 /** Engine events from now on for objects matching `filter`; ends when `signal` aborts. */
 export async function* engineEvents(
@@ -159,81 +151,14 @@ export async function* containerStats(
     if (signal.aborted) return;
     throw toEngineError(err, what);
   }
-  for await (const s of jsonObjects(stream, what, signal)) {
-    const mem = memoryUsage(s);
-    const read = typeof s.read === 'string' ? Date.parse(s.read) : NaN;
-    yield {
-      cpuPercent: cpuPercent(s),
-      memoryUsage: mem.usage,
-      memoryLimit: mem.limit,
-      time: Number.isNaN(read) || read <= 0 ? Date.now() : read,
-    };
-  }
+  for await (const s of jsonObjects(stream, what, signal)) yield statsFrom(s);
 }
 
-/** Starts a command in a running container over a hijacked connection; demultiplexed unless it has a TTY. */
-export async function execInContainer(docker: Docker, id: string, req: ExecRequest): Promise<ExecSession> {
-  const what = `exec ${req.cmd.join(' ')} in container ${id}`;
-  const exec = await engineCall(what, () =>
-    docker.getContainer(id).exec({
-      Cmd: req.cmd,
-      Env: req.env,
-      WorkingDir: req.workingDir,
-      User: req.user,
-      Privileged: req.privileged ?? false,
-      Tty: req.tty,
-      AttachStdin: req.stdin,
-      AttachStdout: true,
-      AttachStderr: true,
-    }),
+/** GET stats?stream=false: one sample whose CPU figure covers the second the engine waited. */
+export async function statsOnce(docker: Docker, id: string, signal?: AbortSignal): Promise<ContainerStats> {
+  const stats = untyped(docker.getContainer(id), 'stats');
+  const s = await engineCall(`read stats of container ${id}`, () =>
+    stats({ stream: false, abortSignal: signal }),
   );
-  const socket = (await engineCall(what, () =>
-    exec.start({ hijack: true, stdin: req.stdin, Tty: req.tty }),
-  )) as Duplex;
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  if (req.tty) {
-    socket.on('data', (chunk: Buffer) => stdout.write(chunk));
-  } else {
-    const frames = new FrameDecoder();
-    socket.on('data', (chunk: Buffer) => {
-      for (const f of frames.push(chunk)) (f.stream === 'stderr' ? stderr : stdout).write(f.payload);
-    });
-  }
-  const closed = new Promise<void>((resolve) => {
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      stdout.end();
-      stderr.end();
-      resolve();
-    };
-    socket.on('end', finish);
-    socket.on('close', finish);
-    socket.on('error', finish);
-  });
-  const exitCode = closed.then(async () => {
-    // The stream can close a moment before the engine records the exit code.
-    for (let i = 0; i < 50; i++) {
-      const r = (await engineCall(what, () => exec.inspect())) as {
-        Running?: boolean;
-        ExitCode?: number | null;
-      };
-      if (!r.Running && r.ExitCode !== null && r.ExitCode !== undefined) return r.ExitCode;
-      await new Promise((res) => setTimeout(res, 20));
-    }
-    throw toEngineError(new Error('the engine did not report an exit code'), what);
-  });
-  // Callers that never read exitCode must not see an unhandled rejection.
-  exitCode.catch(() => undefined);
-  return {
-    stdout,
-    stderr,
-    ...(req.stdin ? { stdin: socket } : {}),
-    resize: async (rows: number, cols: number) => {
-      await engineCall(`resize exec in container ${id}`, () => exec.resize({ h: rows, w: cols }));
-    },
-    exitCode,
-  };
+  return statsFrom(s as Record<string, unknown>);
 }

@@ -10,6 +10,7 @@ import { engineCall, engineLookup, toEngineError, untyped } from './docker-error
 import { modemOptions, unreachableMessage, type EngineEndpoint } from './docker-endpoint.js';
 import { labelFilters } from './docker-mapping.js';
 import { negotiateApiVersion } from './docker.js';
+import { RegistryAuth } from './registry-auth.js';
 import type {
   LabelFilter,
   LogOptions,
@@ -230,10 +231,15 @@ function objectFrom(o: Json): SwarmObjectSummary {
 }
 
 export class DockerSwarmRuntime implements SwarmRuntime {
+  private readonly auth: RegistryAuth;
+
   private constructor(
     private readonly docker: Docker,
     readonly endpoint: string,
-  ) {}
+    env: Record<string, string | undefined>,
+  ) {
+    this.auth = new RegistryAuth(env);
+  }
 
   /** Connects like DockerRuntime.connect: one version call, then the API version pinned. */
   static async connect(
@@ -256,7 +262,7 @@ export class DockerSwarmRuntime implements SwarmRuntime {
       throw new EngineError(unreachableMessage(ep, toEngineError(err, 'GET /version').message, env));
     }
     (docker.modem as unknown as { version?: string }).version = `v${negotiateApiVersion(version.ApiVersion)}`;
-    return new DockerSwarmRuntime(docker, ep.url);
+    return new DockerSwarmRuntime(docker, ep.url, env);
   }
 
   async swarmState(): Promise<SwarmState> {
@@ -312,16 +318,28 @@ export class DockerSwarmRuntime implements SwarmRuntime {
     return s ? serviceSummary(s) : undefined;
   }
 
+  /**
+   * Created and updated with the registry credentials of the Docker config for the service's image, as
+   * `docker stack deploy --with-registry-auth` does: the swarm hands them to the nodes that pull it.
+   */
   async createService(spec: SwarmServiceSpec): Promise<string> {
+    const auth = await this.auth.forImage(spec.image);
+    const body = serviceSpecBody(spec);
     const r = (await engineCall(`create service ${spec.name}`, () =>
-      this.docker.createService(serviceSpecBody(spec) as never),
+      auth
+        ? (this.docker.createService(auth as never, body as never) as unknown as Promise<unknown>)
+        : this.docker.createService(body as never),
     )) as { ID?: string; id?: string };
     return String(r.ID ?? r.id ?? '');
   }
 
   async updateService(id: string, version: number, spec: SwarmServiceSpec): Promise<void> {
+    const auth = await this.auth.forImage(spec.image);
+    const body = { ...serviceSpecBody(spec), version };
     await engineCall(`update service ${spec.name}`, () =>
-      this.docker.getService(id).update({ ...serviceSpecBody(spec), version } as never),
+      auth
+        ? (this.docker.getService(id).update(auth as never, body as never) as unknown as Promise<unknown>)
+        : this.docker.getService(id).update(body as never),
     );
   }
 

@@ -6,7 +6,11 @@ import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
 import DockerClient from './dockerode.js';
 import { EngineError } from '../core/errors.js';
-import { buildImage, pullImage } from './docker-images.js';
+import { buildImageClassic, pullImage, pushImage } from './docker-images.js';
+import { buildWithBuildx } from './buildx.js';
+import { bakeable, bakeWithBuildx } from './buildx-bake.js';
+import { checkBuildRequest, chooseBuilder, explainClassicFailure, type BuilderChoice } from './builder.js';
+import { RegistryAuth } from './registry-auth.js';
 import { engineCall, engineLookup, statusOf, toEngineError, untyped } from './docker-errors.js';
 import { modemOptions, unreachableMessage, type EngineEndpoint } from './docker-endpoint.js';
 import {
@@ -25,10 +29,15 @@ import {
   summaryFromInspect,
   summaryFromList,
 } from './docker-mapping.js';
-import { containerLogs, engineEvents, execInContainer, containerStats } from './docker-streams.js';
+import { containerLogs, engineEvents, containerStats, statsOnce } from './docker-streams.js';
+import { attachToContainer, execDetached, execInContainer } from './docker-sessions.js';
+import { getArchive, putArchive, statPath } from './docker-archive.js';
 import type {
+  BuildOutcome,
+  AttachRequest,
   BuildRequest,
   ContainerCreateSpec,
+  ArchiveRead,
   ContainerStats,
   ContainerSummary,
   EngineEvent,
@@ -42,9 +51,13 @@ import type {
   NetworkAttachment,
   NetworkCreateSpec,
   NetworkSummary,
+  PathStat,
+  ProcessList,
   ProgressEvent,
+  PutArchiveOptions,
   RemoveOptions,
   Runtime,
+  StreamSession,
   VolumeCreateSpec,
   VolumeSummary,
 } from './types.js';
@@ -110,12 +123,18 @@ function connectCause(err: unknown): string {
 }
 
 export class DockerRuntime implements Runtime {
+  private readonly auth: RegistryAuth;
+  private builder: Promise<BuilderChoice> | undefined;
+
   private constructor(
     private readonly docker: Docker,
     readonly endpoint: string,
     readonly apiVersion: string,
     private version: VersionAnswer | Promise<VersionAnswer> | undefined,
-  ) {}
+    private readonly env: Record<string, string | undefined>,
+  ) {
+    this.auth = new RegistryAuth(env);
+  }
 
   /**
    * Connects and negotiates the API version from one GET /_ping (its Api-Version header); throws
@@ -124,7 +143,11 @@ export class DockerRuntime implements Runtime {
    * on every command's start. /version is asked only when its details are wanted (`info()`), or when
    * an old engine's ping names no API version.
    */
-  static async connect(ep: EngineEndpoint, env: Record<string, string | undefined>): Promise<DockerRuntime> {
+  static async connect(
+    ep: EngineEndpoint,
+    env: Record<string, string | undefined>,
+    abort?: AbortSignal,
+  ): Promise<DockerRuntime> {
     let docker: Docker;
     try {
       docker = new DockerClient(modemOptions(ep, env));
@@ -135,7 +158,8 @@ export class DockerRuntime implements Runtime {
     let pinged: string | undefined;
     let version: VersionAnswer | undefined;
     try {
-      const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
+      const timeout = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
+      const signal = abort ? AbortSignal.any([timeout, abort]) : timeout;
       pinged = await pingApiVersion(docker, signal);
       if (pinged === undefined)
         version = (await untyped(docker, 'version')({ abortSignal: signal })) as VersionAnswer;
@@ -146,7 +170,7 @@ export class DockerRuntime implements Runtime {
     const api = negotiateApiVersion(pinged ?? version?.ApiVersion);
     // Pin the version in the URL path so no later call negotiates again.
     (docker.modem as unknown as { version?: string }).version = `v${api}`;
-    return new DockerRuntime(docker, ep.url, api, version);
+    return new DockerRuntime(docker, ep.url, api, version, env);
   }
 
   /** The engine's /version answer, asked once when first wanted. */
@@ -233,6 +257,21 @@ export class DockerRuntime implements Runtime {
     await engineCall(`kill container ${id}`, () =>
       this.docker.getContainer(id).kill(signal ? { signal } : {}),
     );
+  }
+
+  async pauseContainer(id: string): Promise<void> {
+    await engineCall(`pause container ${id}`, () => this.docker.getContainer(id).pause());
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    await engineCall(`unpause container ${id}`, () => this.docker.getContainer(id).unpause());
+  }
+
+  async topContainer(id: string, psArgs?: string): Promise<ProcessList> {
+    const r = (await engineCall(`list processes of container ${id}`, () =>
+      this.docker.getContainer(id).top(psArgs ? { ps_args: psArgs } : {}),
+    )) as { Titles?: string[] | null; Processes?: string[][] | null };
+    return { titles: r.Titles ?? [], processes: r.Processes ?? [] };
   }
 
   async restartContainer(id: string, timeoutSeconds?: number): Promise<void> {
@@ -344,16 +383,93 @@ export class DockerRuntime implements Runtime {
     return i ? imageFromInspect(i) : undefined;
   }
 
-  buildImage(
+  /** BuildKit (buildx) or the classic builder, by the rule in builder.ts; chosen once per runtime. */
+  builderChoice(): Promise<BuilderChoice> {
+    this.builder ??= this.versionAnswer().then((v) => chooseBuilder(this.env, flavorOf(v)));
+    return this.builder;
+  }
+
+  async buildImage(
     req: BuildRequest,
     onProgress?: (p: ProgressEvent) => void,
     signal?: AbortSignal,
   ): Promise<string> {
-    return buildImage(this.docker, req, onProgress, signal);
+    const choice = await this.builderChoice();
+    checkBuildRequest(req, choice);
+    if (choice.kind === 'buildkit')
+      return buildWithBuildx(
+        choice.buildx,
+        { ...this.env, DOCKER_HOST: this.endpoint },
+        req,
+        onProgress,
+        signal,
+      );
+    try {
+      return await buildImageClassic(this.docker, req, onProgress, signal);
+    } catch (err) {
+      if (err instanceof EngineError) throw new EngineError(explainClassicFailure(err.message, choice));
+      throw err;
+    }
   }
 
-  pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
-    return pullImage(this.docker, ref, onProgress, signal);
+  async buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<BuildOutcome[]> {
+    const choice = await this.builderChoice();
+    const out: BuildOutcome[] = reqs.map(() => ({ error: 'not built' }));
+    const words = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    // One bake for what it can express and the builder accepts; each of the rest alone (a refusal then
+    // fails only its own request).
+    const accepted = (req: BuildRequest) => {
+      try {
+        checkBuildRequest(req, choice);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const baked = reqs.flatMap((req, i) =>
+      choice.kind === 'buildkit' && bakeable(req) && accepted(req) ? [i] : [],
+    );
+    const single = reqs.flatMap((_, i) => (baked.length > 1 && baked.includes(i) ? [] : [i]));
+    const bake = async () => {
+      if (choice.kind !== 'buildkit' || baked.length < 2) return;
+      const env = { ...this.env, DOCKER_HOST: this.endpoint };
+      const batch = baked.map((i) => reqs[i] as BuildRequest);
+      try {
+        const results = await bakeWithBuildx(
+          choice.buildx,
+          env,
+          batch,
+          (j, p) => onProgress?.(baked[j] as number, p),
+          signal,
+        );
+        results.forEach((r, j) => (out[baked[j] as number] = r));
+      } catch (err) {
+        for (const i of baked) out[i] = { error: words(err) };
+      }
+    };
+    await Promise.all([
+      bake(),
+      ...single.map(async (i) => {
+        try {
+          out[i] = { id: await this.buildImage(reqs[i] as BuildRequest, (p) => onProgress?.(i, p), signal) };
+        } catch (err) {
+          out[i] = { error: words(err) };
+        }
+      }),
+    ]);
+    return out;
+  }
+
+  async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return pullImage(this.docker, ref, await this.auth.forImage(ref), onProgress, signal);
+  }
+
+  async pushImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return pushImage(this.docker, ref, await this.auth.forImage(ref), onProgress, signal);
   }
 
   async removeImage(ref: string, force = false): Promise<void> {
@@ -374,14 +490,37 @@ export class DockerRuntime implements Runtime {
     return execInContainer(this.docker, id, req);
   }
 
+  execDetached(id: string, req: ExecRequest): Promise<void> {
+    return execDetached(this.docker, id, req);
+  }
+
+  attachContainer(id: string, req: AttachRequest): Promise<StreamSession> {
+    return attachToContainer(this.docker, id, req);
+  }
+
   stats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats> {
     return containerStats(this.docker, id, signal);
   }
 
-  async putArchive(id: string, path: string, tar: NodeJS.ReadableStream | Buffer): Promise<void> {
-    await engineCall(`copy files into container ${id} at ${path}`, () =>
-      this.docker.getContainer(id).putArchive(tar as NodeJS.ReadableStream, { path }),
-    );
+  statsOnce(id: string, signal?: AbortSignal): Promise<ContainerStats> {
+    return statsOnce(this.docker, id, signal);
+  }
+
+  putArchive(
+    id: string,
+    path: string,
+    tar: NodeJS.ReadableStream | Buffer,
+    opts?: PutArchiveOptions,
+  ): Promise<void> {
+    return putArchive(this.docker, id, path, tar, opts);
+  }
+
+  getArchive(id: string, path: string, signal?: AbortSignal): Promise<ArchiveRead> {
+    return getArchive(this.docker, id, path, signal);
+  }
+
+  statPath(id: string, path: string): Promise<PathStat | undefined> {
+    return statPath(this.docker, id, path);
   }
 
   /** Runs a call; the listed status codes (already done, already gone) count as success. */

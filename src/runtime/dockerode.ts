@@ -8,6 +8,8 @@
  * API) and rarely talks to an `ssh://` host, so both modules are put in the require cache as thin
  * functions that load the real module on their first call. Behaviour is unchanged; only when the cost is
  * paid moves. test/unit/runtime/dockerode-lazy.test.ts checks both stand-ins reach the real code.
+ * This is what dist/ (tests, benchmarks) runs; the CLI bundle replaces this module and defers the same
+ * two modules when it is built (scripts/bundle.mjs), so that dockerode itself is in the code cache.
  */
 import { createRequire, Module } from 'node:module';
 import type DockerType from 'dockerode';

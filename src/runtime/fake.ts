@@ -7,6 +7,9 @@
 import { EventEmitter } from 'eventemitter3';
 import { EngineError } from '../core/errors.js';
 import type {
+  BuildOutcome,
+  AttachRequest,
+  ArchiveRead,
   BuildRequest,
   ContainerCreateSpec,
   ContainerStats,
@@ -24,9 +27,13 @@ import type {
   NetworkAttachment,
   NetworkCreateSpec,
   NetworkSummary,
+  PathStat,
+  ProcessList,
   ProgressEvent,
+  PutArchiveOptions,
   RemoveOptions,
   Runtime,
+  StreamSession,
   VolumeCreateSpec,
   VolumeSummary,
 } from './types.js';
@@ -48,6 +55,8 @@ export const MUTATING_METHODS = new Set([
   'startContainer',
   'stopContainer',
   'killContainer',
+  'pauseContainer',
+  'unpauseContainer',
   'restartContainer',
   'removeContainer',
   'renameContainer',
@@ -59,6 +68,7 @@ export const MUTATING_METHODS = new Set([
   'removeVolume',
   'buildImage',
   'pullImage',
+  'pushImage',
   'removeImage',
 ]);
 
@@ -260,6 +270,29 @@ export class FakeRuntime implements Runtime {
     this.emitEvent('container', 'die', c, { exitCode: '137' });
   }
 
+  async pauseContainer(id: string): Promise<void> {
+    this.record('pauseContainer', [id]);
+    const c = this.mustFind(id);
+    if (c.summary.state !== 'running') throw new EngineError(`Container ${id} is not running`, 409);
+    c.summary.state = 'paused';
+    this.emitEvent('container', 'pause', c);
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    this.record('unpauseContainer', [id]);
+    const c = this.mustFind(id);
+    if (c.summary.state !== 'paused') throw new EngineError(`Container ${id} is not paused`, 409);
+    c.summary.state = 'running';
+    this.emitEvent('container', 'unpause', c);
+  }
+
+  async topContainer(id: string): Promise<ProcessList> {
+    this.record('topContainer', [id]);
+    const c = this.mustFind(id);
+    if (c.summary.state !== 'running') throw new EngineError(`Container ${id} is not running`, 409);
+    return { titles: ['PID', 'CMD'], processes: [['1', (c.spec.command ?? []).join(' ')]] };
+  }
+
   async restartContainer(id: string, timeoutSeconds?: number): Promise<void> {
     this.record('restartContainer', [id, timeoutSeconds]);
     const c = this.mustFind(id);
@@ -425,6 +458,21 @@ export class FakeRuntime implements Runtime {
     return id;
   }
 
+  async buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+  ): Promise<BuildOutcome[]> {
+    return Promise.all(
+      reqs.map(async (req, i) => {
+        try {
+          return { id: await this.buildImage(req, (p) => onProgress?.(i, p)) };
+        } catch (err) {
+          return { error: (err as Error).message };
+        }
+      }),
+    );
+  }
+
   async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void): Promise<void> {
     this.record('pullImage', [ref]);
     const id = this.registry.get(normalizeRef(ref));
@@ -432,6 +480,17 @@ export class FakeRuntime implements Runtime {
     onProgress?.({ message: `Pulling ${ref}` });
     this.untag(ref);
     this.addImage(ref, id);
+    // As the Docker runtime stamps it after a pull.
+    (this.images.get(id) as ImageSummary).lastTagTime = new Date(this.clock).toISOString();
+  }
+
+  /** Pushing puts the image into the fake registry, so a later pull finds it. */
+  async pushImage(ref: string, onProgress?: (p: ProgressEvent) => void): Promise<void> {
+    this.record('pushImage', [ref]);
+    const i = this.findImage(ref);
+    if (!i) throw new EngineError(`An image does not exist locally with the tag: ${ref}`, 404);
+    onProgress?.({ message: `Pushing ${ref}` });
+    this.registry.set(normalizeRef(ref), i.id);
   }
 
   async removeImage(ref: string): Promise<void> {
@@ -490,13 +549,40 @@ export class FakeRuntime implements Runtime {
     throw new EngineError('exec is not supported by the fake runtime', 501);
   }
 
+  async execDetached(id: string, req: ExecRequest): Promise<void> {
+    this.record('execDetached', [id, req]);
+    throw new EngineError('exec is not supported by the fake runtime', 501);
+  }
+
+  async attachContainer(id: string, req: AttachRequest): Promise<StreamSession> {
+    this.record('attachContainer', [id, req]);
+    throw new EngineError('attach is not supported by the fake runtime', 501);
+  }
+
   async *stats(id: string): AsyncIterable<ContainerStats> {
     this.record('stats', [id]);
     yield { cpuPercent: 0, memoryUsage: 0, memoryLimit: 0, time: this.clock };
   }
 
-  async putArchive(id: string, path: string): Promise<void> {
-    this.record('putArchive', [id, path]);
+  async statsOnce(id: string): Promise<ContainerStats> {
+    this.record('statsOnce', [id]);
+    this.mustFind(id);
+    return { cpuPercent: 0, memoryUsage: 0, memoryLimit: 0, time: this.clock };
+  }
+
+  async putArchive(id: string, path: string, _tar?: unknown, opts?: PutArchiveOptions): Promise<void> {
+    this.record('putArchive', [id, path, opts]);
+  }
+
+  async getArchive(id: string, path: string): Promise<ArchiveRead> {
+    this.record('getArchive', [id, path]);
+    throw new EngineError('copying out of a container is not supported by the fake runtime', 501);
+  }
+
+  async statPath(id: string, path: string): Promise<PathStat | undefined> {
+    this.record('statPath', [id, path]);
+    this.mustFind(id);
+    return undefined;
   }
 
   // ---- internals ----

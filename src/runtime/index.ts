@@ -5,11 +5,13 @@ import type { Runtime, SwarmRuntime } from './types.js';
 
 export interface ConnectOptions {
   env: Record<string, string | undefined>;
+  /** Gives up connecting (the caller no longer needs the engine). */
+  signal?: AbortSignal;
 }
 
 /** Connects to the engine named by DOCKER_HOST or the default socket; throws EngineError (exit 1) naming where it looked. */
 export async function connectRuntime(options: ConnectOptions): Promise<Runtime> {
-  return DockerRuntime.connect(resolveEndpoint(options.env), options.env);
+  return DockerRuntime.connect(resolveEndpoint(options.env), options.env, options.signal);
 }
 
 /** Connects to the engine's swarm API (`--target swarm`); same endpoint rules as connectRuntime. */

@@ -116,6 +116,8 @@ export interface ContainerCreateSpec {
   domainname?: string;
   tty?: boolean;
   openStdin?: boolean;
+  /** Close the container's stdin when the first attached client ends its input (`run -i`). */
+  stdinOnce?: boolean;
   exposedPorts: { target: number; protocol: 'tcp' | 'udp' | 'sctp' }[];
   ports: PortBinding[];
   mounts: Mount[];
@@ -124,6 +126,8 @@ export interface ContainerCreateSpec {
   /** Networks to attach, the first at create time, the rest connected before start. */
   networks: NetworkAttachment[];
   restartPolicy?: RestartPolicy;
+  /** The engine removes the container when it exits (`run -d --rm`). */
+  autoRemove?: boolean;
   healthcheck?: HealthcheckConfig;
   resources?: ResourceConfig;
   stopSignal?: string;
@@ -198,6 +202,17 @@ export interface ImageSummary {
   labels: Labels;
   size: number;
   createdAt?: string;
+  /** When the engine last put a tag on this image (tsstack re-tags after a pull); for refresh policies. */
+  lastTagTime?: string;
+  /** `repo@sha256:...` references the image was pulled or pushed under (RepoDigests). */
+  digests?: string[];
+}
+
+/** A build secret: its ID in `RUN --mount=type=secret,id=ID`, read from a file or an environment variable. */
+export interface BuildSecret {
+  id: string;
+  file?: string;
+  env?: string;
 }
 
 export interface BuildRequest {
@@ -215,15 +230,35 @@ export interface BuildRequest {
   network?: string;
   extraHosts?: string[];
   shmSize?: number;
+  // BuildKit only (the classic builder refuses a request that sets one of these):
+  secrets?: BuildSecret[];
+  /** `default` or `ID=PATH[,PATH]`. */
+  ssh?: string[];
+  /** Name → absolute folder, URL, or `docker-image://REF`. */
+  additionalContexts?: Record<string, string>;
+  cacheFrom?: string[];
+  cacheTo?: string[];
+  /** `os/arch[/variant]`; one, as the engine's own builder builds for one platform at a time. */
+  platforms?: string[];
+  /** `network.host`, `security.insecure`. */
+  entitlements?: string[];
+  ulimits?: Record<string, { soft: number; hard: number }>;
+  /** Memory limit of the build's containers (`build -m`), bytes. */
+  memory?: number;
 }
 
-/** Progress of a build or pull, one line or layer update at a time. */
+/** One build of a batch: the image ID, or what went wrong in the builder's words. */
+export type BuildOutcome = { id: string } | { error: string };
+
+/** Progress of a build, pull or push, one line or layer update at a time. */
 export interface ProgressEvent {
   /** A layer or step id, when the engine gives one. */
   id?: string;
   message: string;
   current?: number;
   total?: number;
+  /** A counter that replaces the previous one (bytes moved): shown live, not written as a line of its own. */
+  transient?: boolean;
 }
 
 export type EngineEventType = 'container' | 'network' | 'volume' | 'image';
@@ -266,15 +301,37 @@ export interface ExecRequest {
   tty: boolean;
   /** Attach stdin (interactive). */
   stdin: boolean;
+  /** The key sequence that detaches from a TTY session (`ctrl-p,ctrl-q` form); the engine's default when absent. */
+  detachKeys?: string;
 }
 
-/** A running exec: streams for the caller to pipe, and a promise of its exit code. */
-export interface ExecSession {
+/**
+ * A hijacked connection to a process's standard streams (an exec, or a container's main process). With a
+ * TTY the engine sends one raw stream, given here as `stdout` (`stderr` stays empty).
+ */
+export interface StreamSession {
+  tty: boolean;
   stdout: NodeJS.ReadableStream;
   stderr: NodeJS.ReadableStream;
+  /** Present when stdin is attached. Ending it closes the process's stdin when it has no TTY. */
   stdin?: NodeJS.WritableStream;
   resize(rows: number, cols: number): Promise<void>;
+  /** Resolves once the engine has closed the connection (the process ended, or the session was closed). */
+  closed: Promise<void>;
+  /** Drops the connection, leaving the process running (a detach). */
+  close(): void;
+}
+
+/** A running exec: its streams, and a promise of its exit code (rejected when the session was closed). */
+export interface ExecSession extends StreamSession {
   exitCode: Promise<number>;
+}
+
+export interface AttachRequest {
+  /** Attach stdin, when the container keeps it open (`stdin_open`); the session has no `stdin` otherwise. */
+  stdin: boolean;
+  /** As in ExecRequest. */
+  detachKeys?: string;
 }
 
 export interface ContainerStats {
@@ -283,6 +340,43 @@ export interface ContainerStats {
   memoryUsage: number;
   memoryLimit: number;
   time: number;
+  /** Bytes received and sent on every network interface (absent when the engine gave no network stats). */
+  netRx?: number;
+  netTx?: number;
+  /** Bytes read from and written to block devices. */
+  blockRead?: number;
+  blockWrite?: number;
+  /** Processes and threads in the container. */
+  pids?: number;
+}
+
+/** What the engine says of a path inside a container (from the archive API's stat header). */
+export interface PathStat {
+  name: string;
+  size: number;
+  /** Go's os.FileMode bits: the permission bits, plus 1<<31 for a folder and 1<<27 for a symlink. */
+  mode: number;
+  /** Where a symbolic link points (empty when the path is not one). */
+  linkTarget: string;
+}
+
+/** A path of a container as a tar stream (its top entry is the path's base name), with its stat. */
+export interface ArchiveRead {
+  stat: PathStat;
+  tar: NodeJS.ReadableStream;
+}
+
+export interface PutArchiveOptions {
+  /** Keep the archive's uid/gid (`cp -a`); otherwise files belong to the container's root user. */
+  copyUidGid?: boolean;
+  /** Fail rather than replace a folder with a file or a file with a folder (`docker cp` does). */
+  noOverwriteDirNonDir?: boolean;
+}
+
+/** `docker top`: the column titles and one row per process. */
+export interface ProcessList {
+  titles: string[];
+  processes: string[][];
 }
 
 export interface EngineInfo {
@@ -320,6 +414,10 @@ export interface Runtime {
   /** Sends the stop signal, waits up to `timeoutSeconds`, then kills. */
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   killContainer(id: string, signal?: string): Promise<void>;
+  pauseContainer(id: string): Promise<void>;
+  unpauseContainer(id: string): Promise<void>;
+  /** The processes running in a container (`ps` inside its namespace, run by the engine). */
+  topContainer(id: string, psArgs?: string): Promise<ProcessList>;
   restartContainer(id: string, timeoutSeconds?: number): Promise<void>;
   removeContainer(id: string, opts?: RemoveOptions): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
@@ -345,7 +443,19 @@ export interface Runtime {
     onProgress?: (p: ProgressEvent) => void,
     signal?: AbortSignal,
   ): Promise<string>;
+  /**
+   * Several builds at once, in one BuildKit session where the builder allows it; each request's outcome
+   * in order (a failure does not reject the whole batch).
+   */
+  buildImages(
+    reqs: BuildRequest[],
+    onProgress?: (index: number, p: ProgressEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<BuildOutcome[]>;
+  /** Pulls with the registry credentials the Docker CLI would use; stamps the image's last tag time. */
   pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
+  /** Pushes a local image to its registry, with the Docker CLI's credentials for it. */
+  pushImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
   removeImage(ref: string, force?: boolean): Promise<void>;
 
   /**
@@ -356,9 +466,27 @@ export interface Runtime {
   events(filter: LabelFilter, signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<EngineEvent>;
   logs(id: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogLine>;
   exec(id: string, req: ExecRequest): Promise<ExecSession>;
+  /** Starts a command in the container and returns at once, without its streams or exit code (`exec -d`). */
+  execDetached(id: string, req: ExecRequest): Promise<void>;
+  /**
+   * Connects to the standard streams of a container's main process, from now on (no earlier output). Attach
+   * before starting a container to see all of its output.
+   */
+  attachContainer(id: string, req: AttachRequest): Promise<StreamSession>;
   stats(id: string, signal: AbortSignal): AsyncIterable<ContainerStats>;
-  /** Extracts a tar archive into `path` inside the container (used by watch sync). */
-  putArchive(id: string, path: string, tar: NodeJS.ReadableStream | Buffer): Promise<void>;
+  /** One sample with its CPU delta filled in (the engine takes two readings about a second apart). */
+  statsOnce(id: string, signal?: AbortSignal): Promise<ContainerStats>;
+  /** Extracts a tar archive into the folder `path` inside the container (watch sync, `cp`). */
+  putArchive(
+    id: string,
+    path: string,
+    tar: NodeJS.ReadableStream | Buffer,
+    opts?: PutArchiveOptions,
+  ): Promise<void>;
+  /** A path inside a container as a tar stream; EngineError with status 404 when it does not exist. */
+  getArchive(id: string, path: string, signal?: AbortSignal): Promise<ArchiveRead>;
+  /** The stat of a path inside a container, or undefined when it does not exist. */
+  statPath(id: string, path: string): Promise<PathStat | undefined>;
 }
 
 // ---- Docker Swarm (tsstack up --target swarm): a separate interface, in tsstack's own types. ----

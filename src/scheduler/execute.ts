@@ -8,7 +8,13 @@
  *     (the scheduler layer plugs in health and exit-code waits; without a hook those conditions throw).
  * A node whose dependency failed, was skipped, or whose `waitFor` rejected is skipped and never runs
  * (unless the edge is `optional`); independent branches keep going. A node's optional `gate` (a condition
- * on the outside world, such as a dependency's health) is awaited without holding a concurrency slot. Aborting stops new nodes from starting; running ones get the signal.
+ * on the outside world, such as a dependency's health) is awaited without holding a concurrency slot.
+ * Aborting stops new nodes from starting; running ones get the signal.
+ *
+ * Two lanes of slots: work (`concurrency`) and waiting (`waitConcurrency`). A node whose run mostly waits
+ * (`waits`: a container stop sitting out its grace period) takes a slot of the waiting lane only, so N
+ * such nodes run side by side instead of queueing N/cap deep behind the work cap; dependency edges still
+ * order them.
  */
 import { setMaxListeners } from 'node:events';
 
@@ -31,11 +37,8 @@ export interface DagNode<T = unknown> {
    * engine's state, e.g. a dependency's health); rejecting fails the node with that error.
    */
   gate?: (signal: AbortSignal) => Promise<void>;
-  /**
-   * Runs without taking a concurrency slot: work the cap does not protect (a host process's start or
-   * stop is the OS's, and a stop mostly waits out a grace period), so 50 of them take one grace period.
-   */
-  uncapped?: boolean;
+  /** Its run mostly waits (on a timer in the engine), not works: it runs in the waiting lane. */
+  waits?: boolean;
 }
 
 export type NodeOutcome<T = unknown> =
@@ -44,8 +47,10 @@ export type NodeOutcome<T = unknown> =
   | { status: 'skipped'; reason: string; blockedBy?: string };
 
 export interface ExecuteOptions<T = unknown> {
-  /** Most nodes running at once (at least 1). */
+  /** Most nodes running at once in the work lane (at least 1). */
   concurrency: number;
+  /** Most `waits` nodes running at once (at least 1; default: `concurrency`). */
+  waitConcurrency?: number;
   signal?: AbortSignal;
   /**
    * Resolves once `edge`'s condition holds for a dependency that is done (called only for conditions
@@ -70,7 +75,11 @@ export async function executeDag<T>(
 ): Promise<Map<string, NodeOutcome<T>>> {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   validateGraph(nodes, byId);
-  const cap = Math.max(1, Math.floor(options.concurrency));
+  const lanes = {
+    work: lane<T>(options.concurrency),
+    wait: lane<T>(options.waitConcurrency ?? options.concurrency),
+  };
+  const laneOf = (node: DagNode<T>): Lane<T> => (node.waits ? lanes.wait : lanes.work);
   const controller = new AbortController();
   // Every waiting node or service listens on this one signal.
   setMaxListeners(0, controller.signal);
@@ -89,10 +98,6 @@ export async function executeDag<T>(
       dependents.set(edge.id, list);
     }
   }
-  const ready: DagNode<T>[] = [];
-  let running = 0;
-  /** Running nodes that hold a concurrency slot. */
-  let slots = 0;
   let finished = 0;
 
   return new Promise((resolve) => {
@@ -126,7 +131,7 @@ export async function executeDag<T>(
     };
     // Gates wait outside the concurrency cap, so a long health wait never starves unrelated nodes.
     const release = (node: DagNode<T>): void => {
-      if (!node.gate) return void ready.push(node);
+      if (!node.gate) return void laneOf(node).ready.push(node);
       const t0 = performance.now();
       let gated: Promise<void>;
       try {
@@ -136,7 +141,7 @@ export async function executeDag<T>(
       }
       gated.then(
         () => {
-          ready.push(node);
+          laneOf(node).ready.push(node);
           pump();
         },
         (error: unknown) => {
@@ -159,9 +164,8 @@ export async function executeDag<T>(
       );
     };
     const start = (node: DagNode<T>): void => {
-      running++;
-      const slot = node.uncapped ? 0 : 1;
-      slots += slot;
+      const own = laneOf(node);
+      own.running++;
       options.onStart?.(node);
       const t0 = performance.now();
       let promise: Promise<T>;
@@ -173,15 +177,13 @@ export async function executeDag<T>(
       promise.then(
         (value) => {
           const ms = performance.now() - t0;
-          running--;
-          slots -= slot;
+          own.running--;
           options.onDone?.(node, value, ms);
           settle(node, { status: 'done', value, ms });
         },
         (error: unknown) => {
           const ms = performance.now() - t0;
-          running--;
-          slots -= slot;
+          own.running--;
           options.onFailed?.(node, error, ms);
           settle(node, { status: 'failed', error, ms });
         },
@@ -190,21 +192,30 @@ export async function executeDag<T>(
     const pump = (): void => {
       if (controller.signal.aborted) {
         // Nothing new starts; queued nodes are skipped now, waiting ones as their deps settle.
-        for (const node of ready.splice(0)) skip(node, 'aborted');
-        if (running === 0) for (const n of nodes) if (!outcomes.has(n.id)) skip(n, 'aborted');
+        for (const l of [lanes.work, lanes.wait]) for (const node of l.ready.splice(0)) skip(node, 'aborted');
+        if (lanes.work.running + lanes.wait.running === 0)
+          for (const n of nodes) if (!outcomes.has(n.id)) skip(n, 'aborted');
         return;
       }
-      for (const node of ready.filter((n) => n.uncapped)) {
-        ready.splice(ready.indexOf(node), 1);
-        start(node);
-      }
-      while (slots < cap && ready.length > 0) start(ready.shift() as DagNode<T>);
+      for (const l of [lanes.work, lanes.wait])
+        while (l.running < l.cap && l.ready.length > 0) start(l.ready.shift() as DagNode<T>);
     };
     controller.signal.addEventListener('abort', () => pump(), { once: true });
     if (nodes.length === 0) return finish();
     for (const n of nodes) if (n.deps.length === 0) release(n);
     pump();
   });
+}
+
+/** One lane of concurrency slots: nodes ready to run (in order) and how many of its nodes run now. */
+interface Lane<T> {
+  cap: number;
+  ready: DagNode<T>[];
+  running: number;
+}
+
+function lane<T>(cap: number): Lane<T> {
+  return { cap: Math.max(1, Math.floor(cap)), ready: [], running: 0 };
 }
 
 function validateGraph<T>(nodes: DagNode<T>[], byId: Map<string, DagNode<T>>): void {

@@ -1,5 +1,6 @@
 /** Applying a plan the way one-shot commands do: a bus with progress printing, apply, errors, notes. */
 import { EventBus } from '../events/bus.js';
+import { renderPlan } from '../model/plan-text.js';
 import { applyPlan, throwIfFailed } from '../scheduler/apply.js';
 import type { Plan } from '../model/plan.js';
 import type { ProcessHost } from '../model/process-host.js';
@@ -20,4 +21,17 @@ export async function applyWithProgress(
   } finally {
     stop();
   }
+}
+
+/** `--dry-run`: the plan on stdout, one engine call a line; otherwise applies it with progress. */
+export async function applyOrPrint(
+  runtime: Runtime,
+  plan: Plan,
+  o: { dryRun?: boolean; out?: NodeJS.WritableStream; processes?: ProcessHost } = {},
+): Promise<void> {
+  if (o.dryRun) {
+    (o.out ?? process.stdout).write(renderPlan(plan));
+    return;
+  }
+  await applyWithProgress(runtime, plan, { processes: o.processes });
 }

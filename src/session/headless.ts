@@ -21,6 +21,10 @@ export interface HeadlessOptions {
   color?: boolean;
   /** Prefix plain lines with an ISO timestamp. */
   timestamps?: boolean;
+  /** False: plain log lines without the `web-1  | ` prefix (`--no-log-prefix`). */
+  prefix?: boolean;
+  /** Whose log lines to print (`up --attach` / `--no-attach`); default everyone's. */
+  logServices?: (service: string) => boolean;
   env?: Record<string, string | undefined>;
   /** Clock for event lines (unix ms). */
   now?: () => number;
@@ -57,9 +61,11 @@ export function startHeadless(options: HeadlessOptions): HeadlessOutput {
   const fmt =
     options.format === 'json'
       ? new JsonFormatter(options.now ?? Date.now)
-      : new PlainFormatter(color, options.timestamps === true);
+      : new PlainFormatter(color, options.timestamps === true, options.prefix !== false);
   const dedupe = new RepeatFilter();
+  const logServices = options.logServices;
   const off = options.bus.subscribe((event) => {
+    if (event.kind === 'log' && logServices && !logServices(event.service)) return;
     if (dedupe.isRepeat(event)) return;
     const line = fmt.format(event);
     if (line !== undefined) writer.write(line);
@@ -131,6 +137,8 @@ class RepeatFilter {
   }
 }
 
+const IMAGE_DONE = { build: 'built', pull: 'pulled', push: 'pushed' } as const;
+
 class PlainFormatter {
   private width = 0;
   private readonly prefixes = new Map<string, { width: number; text: string }>();
@@ -140,6 +148,7 @@ class PlainFormatter {
   constructor(
     private readonly color: boolean,
     private readonly timestamps: boolean,
+    private readonly withPrefix: boolean,
   ) {
     this.pc = pc.createColors(color);
   }
@@ -151,7 +160,7 @@ class PlainFormatter {
     }
     if (e.kind === 'log') {
       const time = this.timestamps ? `${new Date(e.time).toISOString()} ` : '';
-      return `${this.prefix(e.service, e.replica)}${time}${e.message}\n`;
+      return `${this.withPrefix ? this.prefix(e.service, e.replica) : ''}${time}${e.message}\n`;
     }
     const word = eventWord(e);
     if (word !== undefined && 'replica' in e) {
@@ -169,6 +178,12 @@ class PlainFormatter {
         // The first report without an update in flight says nothing new.
         if (!e.updateState) return undefined;
         return `${this.colourOf(e.service)(e.service)} update ${e.updateState.replace('_', ' ')}\n`;
+      case 'image.progress':
+        // Byte counters and BuildKit's housekeeping steps would flood a log: the live UI shows them.
+        if (e.transient) return undefined;
+        return `${this.colourOf(e.service)(e.service)} ${e.action} | ${e.message}\n`;
+      case 'image.done':
+        return `${this.colourOf(e.service)(e.service)} ${IMAGE_DONE[e.action]} ${e.image} in ${formatDuration(e.ms)}\n`;
       case 'warning':
         return `${this.pc.yellow('tsstack: warning:')} ${e.service ? `${e.service}: ` : ''}${e.message}\n`;
       case 'error':
@@ -256,6 +271,11 @@ class JsonFormatter {
       case 'swarm.service':
         if (!e.updateState) return undefined;
         return `${time},"event":"service_update",${JSON.stringify({ service: e.service, state: e.updateState, desired: e.desired }).slice(1)}\n`;
+      case 'image.progress':
+        if (e.transient) return undefined;
+        return `${time},"event":"image_progress",${JSON.stringify({ service: e.service, action: e.action, message: e.message }).slice(1)}\n`;
+      case 'image.done':
+        return `${time},"event":"image_done",${JSON.stringify({ service: e.service, action: e.action, image: e.image, ms: Math.round(e.ms) }).slice(1)}\n`;
       case 'warning':
       case 'error':
         return `${time},"event":"${e.kind}",${JSON.stringify({ service: e.service, message: e.message }).slice(1)}\n`;

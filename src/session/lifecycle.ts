@@ -1,96 +1,158 @@
 /**
- * `start`, `stop`, `restart` and `down` with host processes in the project: the same plans, with the
- * processes observed through their supervisor (or the process table when none runs). Starting and
- * restarting processes takes a supervisor, so those start the detached one when none answers.
+ * The commands that act on existing containers — start, stop, restart, kill, pause, unpause, rm — as
+ * one flow: load the project (the stack file is optional), check the service names, observe, plan,
+ * then apply under the project lock or, with `--dry-run`, print the plan.
  */
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { projectFolder, runtimeDir } from '../core/dirs.js';
+import { UsageError } from '../core/errors.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
-import { desired } from '../reconciler/desired.js';
+import { planKill, planPause, planUnpause } from '../reconciler/container-signals.js';
+import { planRemove, planRestart, planStart, planStop } from '../reconciler/lifecycle.js';
 import { observe } from '../reconciler/observe.js';
-import { findInstances } from '../runtime/process/proc-table.js';
-import { LocalProcessOs } from '../runtime/process/os.js';
 import type { Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
-import { applyWithProgress } from './apply-plan.js';
-import { lookAtProcesses, shutDownSupervisor, superviseProcesses, type ProcessAccess } from './processes.js';
+import { applyOrPrint } from './apply-plan.js';
+import {
+  killProcesses,
+  processAccess,
+  processServices,
+  refuseProcesses,
+  withRememberedSpecs,
+} from './process-lifecycle.js';
+import { lockProject } from './lock.js';
+import { loadProjectAndConnect, type GlobalOptions } from './project.js';
 
-export type LifecycleVerb = 'start' | 'stop' | 'restart';
+export type LifecycleAction =
+  | { kind: 'start' }
+  | { kind: 'stop'; timeout?: number }
+  | { kind: 'restart'; timeout?: number; noDeps?: boolean }
+  | { kind: 'kill'; signal: string; removeOrphans?: boolean }
+  | { kind: 'pause' }
+  | { kind: 'unpause' }
+  | { kind: 'rm'; stop?: boolean; volumes?: boolean };
 
-/** Plans with `plan` against what exists (containers and processes) and applies it with progress. */
-export async function runLifecycle(
-  runtime: Runtime,
+/** Service → the services that asked (`depends_on: {x: {restart: true}}`) to restart along with it. */
+export function restartDependents(stack: Stack): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const s of Object.values(stack.services))
+    for (const [dep, d] of Object.entries(s.depends_on)) if (d.restart) (out[dep] ??= []).push(s.name);
+  return out;
+}
+
+/** The plan for `action` on what is observed (pure). */
+export function planLifecycle(
+  action: LifecycleAction,
+  observed: ObservedState,
   stack: Stack,
-  verb: LifecycleVerb,
-  plan: (observed: ObservedState) => Plan,
+  services: string[],
+): Plan {
+  const only = services.length > 0 ? services : undefined;
+  const specServices = Object.keys(stack.services);
+  switch (action.kind) {
+    case 'start':
+      return planStart(observed, { services: only });
+    case 'stop':
+      return planStop(observed, { services: only, timeout: action.timeout });
+    case 'restart':
+      return planRestart(observed, {
+        services: only,
+        timeout: action.timeout,
+        noDeps: action.noDeps,
+        restartDependents: restartDependents(stack),
+      });
+    case 'kill':
+      return planKill(observed, {
+        services: only,
+        signal: action.signal,
+        specServices: specServices.length > 0 ? specServices : undefined,
+        includeOrphans: action.removeOrphans,
+      });
+    case 'pause':
+      return planPause(observed, { services: only });
+    case 'unpause':
+      return planUnpause(observed, { services: only });
+    case 'rm':
+      return planRemove(observed, {
+        services: only,
+        stop: action.stop,
+        volumes: action.volumes,
+        oneoff: true,
+      });
+  }
+}
+
+/** Fails (exit 2) on a service that neither the stack file nor the engine knows. */
+export function checkKnownServices(stack: Stack, observed: ObservedState, services: string[]): void {
+  const known = new Set([
+    ...Object.keys(stack.services),
+    ...observed.containers.map((c) => c.service),
+    ...Object.keys(stack.processes),
+    ...observed.processes.map((p) => p.service),
+  ]);
+  const unknown = services.filter((s) => !known.has(s));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `no such service: ${unknown.join(', ')} (services: ${[...known].sort().join(', ') || 'none'})`,
+    );
+}
+
+/** Runs one lifecycle command on the project the global options name. */
+export async function runLifecycle(
+  g: GlobalOptions,
+  services: string[],
+  action: LifecycleAction,
 ): Promise<void> {
+  const {
+    loaded: { stack },
+    runtime,
+  } = await loadProjectAndConnect(g, { allowMissing: true });
+  const unlock = g.dryRun ? () => undefined : await lockProject(stack.name, g.lockWait !== false);
+  const verb = g.dryRun
+    ? 'look'
+    : action.kind === 'start' || action.kind === 'restart'
+      ? action.kind
+      : 'look';
   const access = await processAccess(stack, verb);
   try {
     const observed = await observe(runtime, stack.name, access?.host);
-    if (verb === 'start') withRememberedSpecs(observed, stack);
-    await applyWithProgress(runtime, plan(observed), { processes: access?.host });
+    if (action.kind === 'start') withRememberedSpecs(observed, stack);
+    checkKnownServices(stack, observed, services);
+    if (action.kind === 'pause' || action.kind === 'unpause' || action.kind === 'rm')
+      refuseProcesses(stack, observed, services, action.kind);
+    const plan = planLifecycle(action, observed, stack, services);
+    if (action.kind === 'kill')
+      return await killBoth(g, runtime, plan, { stack, observed, services }, action.signal);
+    if (action.kind === 'rm' && plan.operations.length === 0 && plan.notes.length === 0 && !g.dryRun)
+      process.stderr.write('No stopped containers\n');
+    await applyOrPrint(runtime, plan, { dryRun: g.dryRun, processes: access?.host });
   } finally {
     access?.close();
+    unlock();
   }
 }
 
-/** `down`: the plan from `plan`, then the detached supervisor exits and the processes' files go. */
-export async function runDown(
+/** `kill`: the containers' plan, and the signal to the named (or all) host processes' groups. */
+async function killBoth(
+  g: GlobalOptions,
   runtime: Runtime,
-  stack: Stack,
-  plan: (observed: ObservedState) => Plan,
+  plan: Plan,
+  { stack, observed, services }: { stack: Stack; observed: ObservedState; services: string[] },
+  signal: string,
 ): Promise<void> {
-  const access = await lookAtProcesses(stack.name);
-  try {
-    const observed = await observe(runtime, stack.name, access?.host);
-    await applyWithProgress(runtime, plan(observed), { processes: access?.host });
-    await shutDownSupervisor(access);
-  } finally {
-    access?.close();
+  const onlyProcesses =
+    services.length > 0 && processServices(stack, observed, services).length === services.length;
+  const procs = observed.processes.filter(
+    (p) => p.phase === 'running' && (services.length === 0 || services.includes(p.service)),
+  );
+  if (g.dryRun) {
+    if (!onlyProcesses) await applyOrPrint(runtime, plan, { dryRun: true });
+    for (const p of procs)
+      process.stdout.write(`kill -s ${signal} process ${p.name} (process group ${p.pid})\n`);
+    return;
   }
-  if (access) removeProcessFiles(stack.name);
-}
-
-async function processAccess(stack: Stack, verb: LifecycleVerb): Promise<ProcessAccess | undefined> {
-  const seen = await lookAtProcesses(stack.name);
-  if (verb === 'stop' || seen?.supervised) return seen;
-  const has = Object.keys(stack.processes).length > 0 || (seen && (await seen.host.list()).length > 0);
-  seen?.close();
-  return has ? superviseProcesses(stack.name) : undefined;
-}
-
-/**
- * A supervisor started after the processes stopped does not know how they were started; the stack file
- * does: its processes without a run are added as stopped, so `start` starts them.
- */
-function withRememberedSpecs(observed: ObservedState, stack: Stack): void {
-  if (Object.keys(stack.processes).length === 0) return;
-  const known = new Set(observed.processes.map((p) => p.name));
-  for (const svc of Object.values(desired(stack).processes))
-    for (const want of svc.processes) {
-      if (known.has(want.name)) continue;
-      observed.processes.push({
-        name: want.name,
-        project: stack.name,
-        service: want.service,
-        replica: want.replica,
-        hash: want.hash,
-        instance: '',
-        pid: 0,
-        phase: 'stopped',
-        restarts: 0,
-        supervision: want.spec,
-        spec: want.spec,
-      });
-    }
-}
-
-/** After `down`: the output pipes and log files of a project none of whose processes runs any more. */
-function removeProcessFiles(project: string): void {
-  if (findInstances(project).length > 0) return;
-  const os = new LocalProcessOs();
-  for (const dir of [projectFolder(runtimeDir(), project), dirname(os.logPath(project, 'x', 1))])
-    rmSync(dir, { recursive: true, force: true });
+  if (!onlyProcesses && plan.operations.length > 0) await applyOrPrint(runtime, plan, {});
+  const lines = killProcesses(observed, services, signal);
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  if (plan.operations.length === 0 && lines.length === 0)
+    process.stderr.write(`${[...plan.notes, 'no host process to kill'].join('; ')}\n`);
 }

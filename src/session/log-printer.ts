@@ -4,6 +4,7 @@
  * followed too, as Compose does. It ends on the signal, or once nothing is left to follow: at once when
  * every container had already exited, after a grace period when the last one stopped while followed.
  */
+import { UsageError } from '../core/errors.js';
 import { LABEL } from '../model/labels.js';
 import { subscribeEvents } from '../runtime/subscribe.js';
 import type { Runtime } from '../runtime/types.js';
@@ -25,6 +26,12 @@ export interface LogPrintOptions {
   out: NodeJS.WritableStream;
   /** Services whose new containers are followed (empty: all). */
   services: string[];
+  /** Only lines before this Unix time (seconds). */
+  until?: number;
+  /** False: lines without the `web-1  | ` prefix (`--no-log-prefix`). */
+  prefix?: boolean;
+  /** Only this replica (`--index`). */
+  index?: number;
   /** How long to wait for a stopped container to start again before ending once no stream is left (ms). */
   graceMs?: number;
 }
@@ -57,18 +64,23 @@ export async function printLogs(
     width = Math.max(width, shortName(c).length);
     const paint = servicePaint(services.indexOf(c.service));
     // Following asks for timestamps always: where a container's printed log ends, so a restart resumes there.
-    const opts = { follow: o.follow, tail, since, timestamps: o.timestamps || o.follow };
+    const opts = { follow: o.follow, tail, since, until: o.until, timestamps: o.timestamps || o.follow };
     for await (const line of runtime.logs(c.summary.id, opts, done)) {
       if (line.time) lastPrinted.set(c.summary.id, line.time);
-      const raw = `${shortName(c).padEnd(width)}  | `;
+      const raw = o.prefix === false ? '' : `${shortName(c).padEnd(width)}  | `;
       const time = o.timestamps && line.time ? `${line.time} ` : '';
-      await writeOut(o.out, `${o.color ? paint(raw) : raw}${time}${line.message}\n`);
+      await writeOut(o.out, `${o.color && raw ? paint(raw) : raw}${time}${line.message}\n`);
     }
   };
 
   // Prefix width and colour order from the listed containers (later ones extend them as they come).
   const take = async (): Promise<ProjectContainer[]> => {
-    const containers = await list();
+    const all = await list();
+    const containers = all.filter((c) => o.index === undefined || c.replica === o.index);
+    if (containers.length === 0 && all.length > 0)
+      throw new UsageError(
+        `no container with index ${o.index} (indexes: ${[...new Set(all.map((c) => c.replica))].join(', ')})`,
+      );
     width = Math.max(0, ...containers.map((c) => shortName(c).length));
     services.push(...[...new Set(containers.map((c) => c.service))].sort());
     return containers;
@@ -135,6 +147,7 @@ export async function printLogs(
       if (!summary) continue;
       const c = projectContainer(summary);
       if (c.oneoff || (o.services.length > 0 && !o.services.includes(c.service))) continue;
+      if (o.index !== undefined && c.replica !== o.index) continue;
       follow(c, since, undefined, true);
     }
   } finally {

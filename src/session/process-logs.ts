@@ -9,8 +9,10 @@ import { findInstances } from '../runtime/process/proc-table.js';
 import { followLog, logSize, readLogLines, type LogLine } from '../runtime/process/log-file.js';
 import { LocalProcessOs } from '../runtime/process/os.js';
 import type { EventBus } from '../events/bus.js';
-import type { LogPrintOptions } from './log-printer.js';
-import { servicePaint, writeOut } from './project-containers.js';
+import type { Runtime } from '../runtime/types.js';
+import type { Stack } from '../spec/types.js';
+import { printLogs, type LogPrintOptions } from './log-printer.js';
+import { listProjectContainers, servicePaint, writeOut } from './project-containers.js';
 
 /** One replica's log file. */
 export interface ProcessLog {
@@ -49,13 +51,14 @@ export function processLogs(
 /** Prints the logs; with `follow`, until the signal or until none of their replicas runs (polled). */
 export async function printProcessLogs(
   project: string,
-  logs: ProcessLog[],
+  all: ProcessLog[],
   o: LogPrintOptions & { colourOffset?: number },
 ): Promise<void> {
+  const logs = o.index === undefined ? all : all.filter((l) => l.replica === o.index);
   const width = Math.max(0, ...logs.map((l) => `${l.service}-${l.replica}`.length));
   const services = [...new Set(logs.map((l) => l.service))];
   const print = async (l: ProcessLog, line: LogLine): Promise<void> => {
-    const raw = `${`${l.service}-${l.replica}`.padEnd(width)}  | `;
+    const raw = o.prefix === false ? '' : `${`${l.service}-${l.replica}`.padEnd(width)}  | `;
     const paint = servicePaint((o.colourOffset ?? 0) + services.indexOf(l.service));
     const time = o.timestamps ? `${new Date(line.time).toISOString()} ` : '';
     await writeOut(o.out, `${o.color ? paint(raw) : raw}${time}${line.message}\n`);
@@ -64,6 +67,7 @@ export async function printProcessLogs(
   // Past lines first, in time order across replicas.
   const past = logs
     .flatMap((l) => readLogLines(l.path, { since: o.since, tail: o.tail }).map((line) => ({ l, line })))
+    .filter(({ line }) => o.until === undefined || line.time < o.until * 1000)
     .sort((a, b) => a.line.time - b.line.time);
   for (const { l, line } of past) await print(l, line);
   if (!o.follow || logs.length === 0) return;
@@ -99,4 +103,23 @@ export function replayProcessLogs(bus: EventBus, project: string, services: stri
       message: line.message,
       time: line.time,
     });
+}
+
+/**
+ * `logs`: the containers' logs and the host processes' log files side by side (names that are processes
+ * are not asked of the engine).
+ */
+export async function printStackLogs(runtime: Runtime, stack: Stack, o: LogPrintOptions): Promise<void> {
+  const services = o.services;
+  const procLogs = processLogs(stack.name, services);
+  const isProcess = (s: string): boolean => !!stack.processes[s] || procLogs.some((l) => l.service === s);
+  const containerServices = services.filter((s) => !isProcess(s));
+  const list = () => listProjectContainers(runtime, stack, { all: true, services: containerServices });
+  const print = { ...o, services: containerServices };
+  await Promise.all([
+    services.length > 0 && containerServices.length === 0
+      ? undefined
+      : printLogs(runtime, stack.name, list, print),
+    printProcessLogs(stack.name, procLogs, { ...print, colourOffset: Object.keys(stack.services).length }),
+  ]);
 }

@@ -144,3 +144,8 @@ export function refuseHostProcess(stack: Stack, service: string, command: string
       `"${service}" is a host process, not a container: ${command} does not apply (run the command on this machine, in ${p.working_dir})`,
     );
 }
+
+/** The same for every name of a command that takes several (`top`, `wait`, `stats`, `events`, ...). */
+export function refuseHostProcesses(stack: Stack, services: readonly string[], command: string): void {
+  for (const s of services) refuseHostProcess(stack, s, command);
+}

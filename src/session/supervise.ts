@@ -16,6 +16,7 @@ import type { Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 import { startSupervisor } from '../scheduler/supervisor.js';
 import type { UiHandle } from '../ui/render.js';
+import { loadUi } from './load-ui.js';
 import { startHeadless, type LogFormat } from './headless.js';
 import { serviceActions } from './service-actions.js';
 import { closeViews } from './views.js';
@@ -31,6 +32,8 @@ export interface SuperviseOptions {
   /** The live UI (a TTY and not --headless) or headless output. */
   ui: boolean;
   logFormat?: LogFormat;
+  /** Headless log lines: whose to print, with or without prefix, timestamps, colour (default: by terminal). */
+  logs?: { services?: (service: string) => boolean; prefix?: boolean; timestamps?: boolean; color?: boolean };
   /** Stop timeout in seconds (`-t`), else each service's stop_grace_period. */
   timeout?: number;
   /** Return this service's exit code; implies abortOnContainerExit. */
@@ -120,7 +123,7 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   let headless: ReturnType<typeof startHeadless> | undefined;
   if (o.ui) {
     // Loaded only when used: Ink, React and the layout engine cost a headless supervisor ~14 MB of RSS.
-    const { startUi } = await import('../ui/render.js');
+    const { startUi } = await loadUi();
     ui = startUi({
       bus,
       store,
@@ -139,7 +142,16 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
       },
     });
   } else {
-    headless = startHeadless({ bus, out: stdout, format: o.logFormat ?? 'plain', env: o.env });
+    headless = startHeadless({
+      bus,
+      out: stdout,
+      format: o.logFormat ?? 'plain',
+      env: o.env,
+      logServices: o.logs?.services,
+      prefix: o.logs?.prefix,
+      timestamps: o.logs?.timestamps,
+      color: o.logs?.color,
+    });
   }
   // The engine feed tells the views about containers; the processes' supervisor tells them about its own.
   processes?.useBus(bus);
@@ -171,7 +183,8 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   const exitCodeFor = (): number =>
     o.exitCodeFrom !== undefined ? (exitCodes.get(o.exitCodeFrom) ?? 0) : abortOnExit ? (firstExit ?? 0) : 0;
 
-  // Headless, like Compose: when every watched container has exited (and stays so), the session ends.
+  // Headless, like Compose: when every watched container has exited (and stays so), the session ends;
+  // not when they exited because the engine is going away.
   let offDone = () => undefined as void;
 
   let interrupts = 0;
@@ -222,7 +235,16 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
       await Promise.race([prepared, ended]);
     }
     live = true;
-    if (!ui) offDone = watchAllExited(store, services, () => end({ kind: 'stop', code: exitCodeFor() }));
+    if (!ui) {
+      const engineAnswers = () =>
+        o.runtime.ping(AbortSignal.timeout(5000)).then(
+          () => true,
+          () => false,
+        );
+      offDone = watchAllExited(store, services, engineAnswers, () =>
+        end({ kind: 'stop', code: exitCodeFor() }),
+      );
+    }
     const first = await ended;
     if (first.kind === 'detach') {
       // Containers run on without us; host processes get the detached supervisor.
@@ -277,22 +299,40 @@ async function stopStack(
   }
 }
 
-/** Calls `done` once every replica of `services` has exited and nothing restarts it for two seconds. */
-function watchAllExited(store: ViewStore, services: string[], done: () => void): () => void {
+/**
+ * Calls `done` once every replica of `services` has exited, nothing restarts it for two seconds, and the
+ * engine still answers. A daemon that shuts down stops every container first (and refuses new API calls
+ * from the start): that is an engine outage, which the feed reconnects from, not the end of the stack.
+ */
+function watchAllExited(
+  store: ViewStore,
+  services: string[],
+  engineAnswers: () => Promise<boolean>,
+  done: () => void,
+): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   const allExited = () => {
     const s = store.getState();
     const replicas = services.flatMap((n) => s.services[n]?.replicas ?? []);
-    return replicas.length > 0 && replicas.every((r) => r.phase === 'exited' || r.phase === 'stopped');
+    return (
+      s.engine.connected &&
+      replicas.length > 0 &&
+      replicas.every((r) => r.phase === 'exited' || r.phase === 'stopped')
+    );
   };
   const off = store.subscribe(() => {
     if (timer !== undefined || !allExited()) return;
     timer = setTimeout(() => {
       timer = undefined;
-      if (allExited()) done();
+      if (!allExited()) return;
+      void engineAnswers().then((answers) => {
+        if (answers && !stopped && allExited()) done();
+      });
     }, 2000);
   });
   return () => {
+    stopped = true;
     off();
     if (timer !== undefined) clearTimeout(timer);
   };

@@ -1,5 +1,5 @@
 /**
- * The live view of a swarm stack (`up --target swarm` attached, `top --target swarm`): a feed polls the
+ * The live view of a swarm stack (`up --target swarm` attached, `ui --target swarm`): a feed polls the
  * swarm's services and tasks (tasks have no engine events) and follows each service's log, emitting on the
  * same bus as the local target, so the store, the Ink UI and the headless output are the same. Leaving it
  * only detaches: the swarm keeps the stack running.
@@ -12,6 +12,7 @@ import { swarmActions } from '../swarm/actions.js';
 import { observeTasks } from '../swarm/observe.js';
 import { emptySnapshot, liveEvents, liveSnapshot, serviceName, type LiveSnapshot } from '../swarm/live.js';
 import type { UiHandle } from '../ui/render.js';
+import { loadUi } from './load-ui.js';
 import { startHeadless, type LogFormat } from './headless.js';
 import { closeViews } from './views.js';
 
@@ -185,7 +186,7 @@ export async function watchSwarm(o: WatchSwarmOptions): Promise<void> {
   let ui: UiHandle | undefined;
   let headless: ReturnType<typeof startHeadless> | undefined;
   if (o.ui) {
-    const { startUi } = await import('../ui/render.js');
+    const { startUi } = await loadUi();
     // r and s act on the swarm service; the feed's next poll shows its tasks change. b never gets here:
     // a swarm has no local build, the App says so itself.
     const actions = swarmActions({ swarm: o.swarm, project: o.project, bus, replicas: o.replicas });
@@ -221,7 +222,7 @@ export async function watchSwarm(o: WatchSwarmOptions): Promise<void> {
   );
 }
 
-/** The project's services as the swarm has them, for `top` without a stack file. */
+/** The project's services as the swarm has them, for `ui` without a stack file. */
 export async function swarmServiceNames(swarm: SwarmRuntime, project: string): Promise<string[]> {
   const list = await swarm.listServices(projectFilter(project));
   return list.map((s) => serviceName(project, s)).sort();

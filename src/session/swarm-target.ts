@@ -14,10 +14,12 @@ import { desiredSwarm, type SwarmDesired } from '../swarm/desired.js';
 import { observeSwarm, observeTasks } from '../swarm/observe.js';
 import { planSwarm, planSwarmDown, renderSwarmPlan, type SwarmOperation } from '../swarm/plan.js';
 import { loadProject as loadLocalProject, runtimeFromEnv, type GlobalOptions } from './project.js';
+import { requireServices } from '../spec/no-services.js';
 import type { LogFormat } from './headless.js';
 import { lockProject } from './lock.js';
 import { renderTable, writeOut } from './project-containers.js';
 import { chooseLiveUi } from '../ui/terminal.js';
+import { untilSignal } from './until-signal.js';
 
 /** loadProject for the swarm target: the same files and options, checked and warned about for Swarm. */
 function loadProject(g: GlobalOptions, opts: { allowMissing?: boolean } = {}): Promise<LoadedStack> {
@@ -86,6 +88,7 @@ export interface SwarmUpOptions {
 export async function swarmUp(g: GlobalOptions, opts: SwarmUpOptions): Promise<void> {
   const since = Math.floor(Date.now() / 1000);
   const loaded = await loadProject(g);
+  requireServices(loaded, opts.only ? 'scale' : 'up');
   const stack = withScale(loaded.stack, parseScale(loaded.stack, opts.scale ?? [], 'swarm'));
   const desired = desiredOrFail({ ...loaded, stack });
   if (opts.only) desired.services = desired.services.filter((s) => opts.only?.includes(s.service));
@@ -124,7 +127,7 @@ export async function swarmUp(g: GlobalOptions, opts: SwarmUpOptions): Promise<v
   });
 }
 
-/** `top --target swarm`: the live UI of a deployed swarm stack; leaving it only detaches. */
+/** `ui --target swarm`: the live UI of a deployed swarm stack; leaving it only detaches. */
 export async function swarmTop(g: GlobalOptions, opts: { tail: number }): Promise<void> {
   const { stack } = await loadProject(g, { allowMissing: true });
   const { swarm } = await connect();
@@ -251,23 +254,16 @@ export async function swarmLogs(
   const list = (await swarm.listServices(projectFilter(stack.name))).filter(
     (s) => services.length === 0 || services.includes(s.name.slice(prefix.length)),
   );
-  const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
+  await untilSignal(async (signal) => {
     await Promise.all(
       list.map(async (s) => {
         const name = s.name.slice(prefix.length);
-        for await (const line of swarm.serviceLogs(s.id, opts, ac.signal))
+        for await (const line of swarm.serviceLogs(s.id, opts, signal))
           await writeOut(
             line.stream === 'stderr' ? process.stderr : process.stdout,
             `${name} | ${line.message}\n`,
           );
       }),
     );
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
+  });
 }

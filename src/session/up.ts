@@ -5,8 +5,9 @@
 import path from 'node:path';
 import { EventBus } from '../events/bus.js';
 import { renderPlan } from '../model/plan-text.js';
-import { converge, type ConvergeOptions } from '../reconciler/converge.js';
+import { checkServiceNames, converge, type ConvergeOptions } from '../reconciler/converge.js';
 import { withDependencies } from '../reconciler/plan.js';
+import { requireServices } from '../spec/no-services.js';
 import { parseScale, withScale } from '../scheduler/scale.js';
 import { waitForServices } from '../scheduler/wait.js';
 import { chooseLiveUi } from '../ui/terminal.js';
@@ -17,7 +18,8 @@ import { lockProject } from './lock.js';
 import { attachProcesses, type AttachedProcesses } from './attached-processes.js';
 import { lookAtProcesses, processesFor, type ProcessAccess } from './processes.js';
 import { printProgress } from './progress.js';
-import { loadProject, runtimeFromEnv, type GlobalOptions } from './project.js';
+import { loadProject, loadProjectAndConnect, type GlobalOptions } from './project.js';
+import { untilSignal } from './until-signal.js';
 
 export interface UpSessionOptions {
   /** Which project (the global options). */
@@ -26,6 +28,8 @@ export interface UpSessionOptions {
   services: string[];
   detach?: boolean;
   build?: ConvergeOptions['build'];
+  /** `--pull`: replaces every service's pull_policy. */
+  pull?: ConvergeOptions['pull'];
   forceRecreate?: boolean;
   noRecreate?: boolean;
   removeOrphans?: boolean;
@@ -44,6 +48,36 @@ export interface UpSessionOptions {
   logFormat: LogFormat;
   exitCodeFrom?: string;
   abortOnContainerExit?: boolean;
+  /** `--no-deps`: only the named services, not what they depend on. */
+  noDeps?: boolean;
+  /** `--always-recreate-deps`: recreate the named services' dependencies even when unchanged. */
+  alwaysRecreateDeps?: boolean;
+  /** `--quiet-pull`: no line per pulled image. */
+  quietPull?: boolean;
+  /** Headless log lines: `--attach`, `--no-attach`, `--attach-dependencies`, `--no-log-prefix`, `--timestamps`, `--no-color`. */
+  attach?: string[];
+  noAttach?: string[];
+  attachDependencies?: boolean;
+  noLogPrefix?: boolean;
+  timestamps?: boolean;
+  noColor?: boolean;
+}
+
+/**
+ * Whose log lines an attached `up` prints, as Compose chooses: `--attach` names them; otherwise the named
+ * services (all when none is named), plus their dependencies with `--attach-dependencies`; minus `--no-attach`.
+ */
+export function attachedServices(
+  o: Pick<UpSessionOptions, 'attach' | 'noAttach' | 'attachDependencies' | 'services'>,
+  all: string[],
+  withDeps: (services: string[]) => string[],
+): Set<string> {
+  let chosen: string[];
+  if (o.attach && o.attach.length > 0) chosen = o.attach;
+  else if (o.services.length === 0) chosen = all;
+  else chosen = o.attachDependencies ? withDeps(o.services) : o.services;
+  const skip = new Set(o.noAttach ?? []);
+  return new Set(chosen.filter((s) => !skip.has(s)));
 }
 
 /** Runs `up`; resolves with the process exit code. */
@@ -52,19 +86,30 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   const live = chooseLiveUi(o.headless);
   if (!live.ui && !o.detach && !o.dryRun && !o.wait && !o.noStart) tuneHeapForSupervisor(process.env);
   const since = Math.floor(Date.now() / 1000);
-  const { stack: loaded, raw: document } = await loadProject(o.project);
-  const stack = withScale(loaded, parseScale(loaded, o.scale ?? []));
-  const runtime = await runtimeFromEnv();
+  const {
+    loaded: { stack, document },
+    runtime,
+  } = await loadProjectAndConnect(o.project, {
+    check: (l) => {
+      requireServices(l, 'up');
+      return { stack: withScale(l.stack, parseScale(l.stack, o.scale ?? [])), document: l.raw };
+    },
+  });
+  checkServiceNames(stack, [...(o.attach ?? []), ...(o.noAttach ?? [])]);
   const selected = o.services.length > 0 ? o.services : undefined;
   const common = {
     services: selected,
     build: o.build,
+    pull: o.pull,
     forceRecreate: o.forceRecreate,
     noRecreate: o.noRecreate,
     removeOrphans: o.removeOrphans,
     noStart: o.noStart,
     timeout: o.timeout,
     concurrency: o.concurrency,
+    noDeps: o.noDeps,
+    forceRecreateDeps: o.alwaysRecreateDeps,
+    allResources: o.project.allResources,
   };
   if (o.dryRun) {
     const seen = await lookAtProcesses(stack.name);
@@ -81,14 +126,14 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   const unlock = await lockProject(stack.name, lockWait);
   const bus = new EventBus();
   const sessionBus = new EventBus();
-  const stopProgress = printProgress(bus);
+  const stopProgress = printProgress(bus, process.stderr, { quietPull: o.quietPull });
   // Host processes: an attached session supervises them itself; otherwise the detached supervisor does.
-  const attached = !o.detach && !o.wait && !common.noStart;
+  const ownsProcesses = !o.detach && !o.wait && !common.noStart;
   let owned: AttachedProcesses | undefined;
   let access: ProcessAccess | undefined;
   let result: Awaited<ReturnType<typeof converge>>;
   try {
-    if (attached && Object.keys(stack.processes).length > 0)
+    if (ownsProcesses && Object.keys(stack.processes).length > 0)
       owned = await attachProcesses(stack.name, sessionBus);
     else access = await processesFor(stack, { supervise: !common.noStart });
     result = await converge(runtime, stack, { ...common, bus, processes: owned?.supervisor ?? access?.host });
@@ -106,7 +151,7 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   if (o.wait && !common.noStart) {
     try {
       await waitForServices(runtime, result.desired, {
-        services: withDependencies(result.desired, selected),
+        services: withDependencies(result.desired, selected, o.noDeps),
         timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
         processes: access?.host,
       });
@@ -116,7 +161,7 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
     return 0;
   }
   // Only `up -d --watch` and an attached session go on talking to a detached supervisor.
-  if (common.noStart || (o.detach && !o.watch) || (attached && !owned)) {
+  if (common.noStart || (o.detach && !o.watch) || (ownsProcesses && !owned)) {
     access?.close();
     if (common.noStart || o.detach) return 0;
   }
@@ -161,6 +206,11 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   const watching = o.watch
     ? watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c))
     : undefined;
+  const attached = attachedServices(
+    o,
+    [...Object.keys(stack.services), ...Object.keys(stack.processes)],
+    (names) => withDependencies(result.desired, names),
+  );
   try {
     const { superviseAttached } = await import('./supervise.js');
     return await superviseAttached({
@@ -169,6 +219,12 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
       services: selected,
       ui,
       logFormat: o.logFormat,
+      logs: {
+        services: (s) => attached.has(s),
+        prefix: !o.noLogPrefix,
+        timestamps: o.timestamps,
+        ...(o.noColor ? { color: false } : {}),
+      },
       timeout: o.timeout,
       exitCodeFrom: o.exitCodeFrom,
       abortOnContainerExit: o.abortOnContainerExit,
@@ -181,19 +237,5 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   } finally {
     stopWatching.abort();
     await watching?.catch(() => undefined);
-  }
-}
-
-/** Runs `fn` until SIGINT or SIGTERM aborts its signal. */
-async function untilSignal(fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  const abort = new AbortController();
-  const stop = () => abort.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    await fn(abort.signal);
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   }
 }

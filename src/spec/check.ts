@@ -1,9 +1,11 @@
 import type { SpecProblem } from './errors.js';
+import { isImplicit } from './normalize/implicit-deps.js';
 import { originOf } from './normalize/origin.js';
 import { serviceDependencies } from './normalize/profiles.js';
 import type { RawProject } from './raw.js';
 import { suggest } from './suggest.js';
 import type { PathSegment, Report, ServiceSpec, Stack, Target } from './types.js';
+import { checkMountPoints } from './check-mounts.js';
 import { checkNames } from './check-names.js';
 import { checkPortClashes } from './check-ports.js';
 import { checkProcesses } from './check-processes.js';
@@ -14,7 +16,7 @@ export interface CheckOptions {
   target: Target;
 }
 
-/** Checks what a schema cannot: unknown references, dependency cycles, clashing host ports, invalid names. */
+/** Checks what a schema cannot: unknown references, dependency cycles, clashing host ports and mount points, invalid names. */
 export function checkStack(stack: Stack, raw: RawProject, { target }: CheckOptions): SpecProblem[] {
   const problems: SpecProblem[] = [];
   // Paths ending in a mapping key (a service, a depends_on entry) point at the key; others at the value.
@@ -26,6 +28,7 @@ export function checkStack(stack: Stack, raw: RawProject, { target }: CheckOptio
   const containerNames = new Map<string, string>();
   for (const svc of sorted(stack.services)) {
     checkReferences(svc, stack, raw, known, report);
+    checkMountPoints(svc, report);
     // Swarm names task containers itself and refuses container_name outright (src/swarm/unsupported.ts).
     if (target === 'local') checkContainerName(svc, containerNames, report);
   }
@@ -72,17 +75,20 @@ function checkReferences(
         `"${dep}" is a host process: wait for it under x-tsstack.depends_on, which Compose ignores`,
         'key',
       );
-    // `required: false` tolerates a missing service, as Compose does.
-    else if (!known.has(dep) && cfg.required)
+    // `required: false` tolerates a missing service, as Compose does. Implicit entries are reported below,
+    // at the key that implies them.
+    else if (!known.has(dep) && cfg.required && !isImplicit(cfg))
       report(refPath(raw, [...base, 'depends_on'], dep), unknown(dep, 'depends on'), 'key');
   }
   for (const link of svc.links) {
     const target = link.split(':')[0] as string;
     if (!known.has(target)) report(refPath(raw, [...base, 'links'], link), unknown(target, 'links to'));
   }
-  if (svc.network_mode?.startsWith('service:')) {
-    const target = svc.network_mode.slice('service:'.length);
-    if (!known.has(target)) report([...base, 'network_mode'], unknown(target, 'network_mode uses'));
+  for (const key of ['network_mode', 'ipc', 'pid'] as const) {
+    const mode = svc[key];
+    if (!mode?.startsWith('service:')) continue;
+    const target = mode.slice('service:'.length);
+    if (!known.has(target)) report([...base, key], unknown(target, `${key} uses`));
   }
   for (const from of svc.volumes_from) {
     if (from.startsWith('container:')) continue;
@@ -111,6 +117,7 @@ function checkReferences(
         (hint ? ` (did you mean "${hint}"?)` : ''),
     );
   });
+  checkBuildReferences(svc, stack, known, report);
   for (const kind of ['secrets', 'configs'] as const) {
     svc[kind].forEach((ref, i) => {
       if (ref.source in stack[kind]) return;
@@ -121,6 +128,29 @@ function checkReferences(
           (hint ? ` (did you mean "${hint}"?)` : ''),
       );
     });
+  }
+}
+
+/** `build.secrets` name top-level secrets; `build.additional_contexts` `service:NAME` names a service. */
+function checkBuildReferences(svc: ServiceSpec, stack: Stack, known: Set<string>, report: Report): void {
+  const base: PathSegment[] = ['services', svc.name, 'build'];
+  svc.build?.secrets?.forEach((ref, i) => {
+    if (ref.source in stack.secrets) return;
+    const hint = suggest(ref.source, Object.keys(stack.secrets));
+    report(
+      [...base, 'secrets', originOf(ref) ?? i],
+      `secret "${ref.source}" is not declared under top-level secrets${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    );
+  });
+  for (const [name, where] of Object.entries(svc.build?.additional_contexts ?? {})) {
+    if (!where.startsWith('service:')) continue;
+    const target = where.slice('service:'.length);
+    const path = [...base, 'additional_contexts', name];
+    if (target === svc.name) report(path, `a service cannot use its own image as a build context`);
+    else if (!known.has(target)) {
+      const hint = suggest(target, known);
+      report(path, `"${target}" is not a service in this stack${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
   }
 }
 
@@ -178,11 +208,14 @@ function workloadDependencyPath(stack: Stack, name: string, dep: string, raw: Ra
 // Where `svc` says it needs `dep`: its depends_on entry, else links, volumes_from or network_mode.
 function dependencyPath(svc: ServiceSpec, dep: string, raw: RawProject): PathSegment[] {
   const base: PathSegment[] = ['services', svc.name];
-  if (dep in svc.depends_on) return refPath(raw, [...base, 'depends_on'], dep);
+  const written = Object.hasOwn(svc.depends_on, dep) ? svc.depends_on[dep] : undefined;
+  if (written && !isImplicit(written)) return refPath(raw, [...base, 'depends_on'], dep);
   const link = svc.links.find((l) => l.split(':')[0] === dep);
   if (link !== undefined) return refPath(raw, [...base, 'links'], link);
   const from = svc.volumes_from.find((v) => v.replace(/^service:/, '').split(':')[0] === dep);
   if (from !== undefined) return refPath(raw, [...base, 'volumes_from'], from);
+  if (svc.ipc === `service:${dep}` && svc.network_mode !== `service:${dep}`) return [...base, 'ipc'];
+  if (svc.pid === `service:${dep}` && svc.network_mode !== `service:${dep}`) return [...base, 'pid'];
   return [...base, 'network_mode'];
 }
 

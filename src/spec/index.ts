@@ -4,6 +4,7 @@ import { SpecError, formatPath, type SpecProblem } from './errors.js';
 import { codeFrame } from './frame.js';
 import { loadRawProject } from './load.js';
 import { normalizeProject } from './normalize/index.js';
+import { withoutUnusedResources } from './normalize/unused.js';
 import { resolveProjectName } from './project-name.js';
 import type { RawProject } from './raw.js';
 import type { Stack, SpecWarning, Target } from './types.js';
@@ -18,6 +19,11 @@ export interface LoadedStack {
   warnings: SpecWarning[];
   /** The merged document before normalization (absent for the empty stack of `allowMissing`). */
   raw?: RawProject;
+  /**
+   * The volumes the file declares, used or not (`stack.volumes` keeps only the used ones): `run -v NAME:...`
+   * of a declared volume mounts the project's volume.
+   */
+  declaredVolumes?: Stack['volumes'];
 }
 
 /** Problems beyond this many are listed without a code frame. */
@@ -46,9 +52,27 @@ export async function loadStack(options: LoadOptions): Promise<LoadedStack> {
   const normalized = normalizeProject(raw);
   problems.push(...normalized.problems);
   warnings.push(...normalized.warnings);
-  problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
+  if (options.consistency !== false)
+    problems.push(...withoutShadowed(checkStack(normalized.stack, raw, { target }), normalized.problems));
   if (problems.length > 0) throw fail();
-  return { stack: normalized.stack, warnings: dedupeWarnings(warnings), raw };
+  // Checked as declared; what no enabled service uses is then left out of the stack, as in Compose's model.
+  return {
+    stack: withoutUnusedResources(normalized.stack, raw),
+    warnings: dedupeWarnings(warnings),
+    raw,
+    declaredVolumes: normalized.stack.volumes,
+  };
+}
+
+/**
+ * The merged document before validation and normalization (`config --no-interpolate`, `--variables`):
+ * files read, `include` and `extends` resolved; throws SpecError (exit 2) when they cannot be read.
+ */
+export async function loadRawStack(options: LoadOptions): Promise<RawProject> {
+  const loaded = await loadRawProject(options);
+  if (!loaded.raw || loaded.problems.length > 0)
+    throw new SpecError(present(loaded.problems, loaded.sourceText));
+  return loaded.raw;
 }
 
 /** Normalize and check a document already known to be invalid; whatever they cannot handle is left out. */

@@ -292,3 +292,39 @@ function castValue(text: string, cast: Cast): ScalarValue {
     }
   }
 }
+
+/** One variable a template reads, with what it says about it (`${NAME:-default}`, `${NAME:?err}`, ...). */
+export interface VariableUse {
+  name: string;
+  /** `-`, `:-`, `?`, `:?`, `+`, `:+`, or undefined for a plain `$NAME` / `${NAME}`. */
+  op?: string;
+  /** The default, error message or alternative, as written. */
+  rest?: string;
+}
+
+/** Every variable `text` reads, nested ones included; malformed parts are skipped (loading reports them). */
+export function templateVariables(text: string): VariableUse[] {
+  const out: VariableUse[] = [];
+  for (let i = text.indexOf('$'); i >= 0 && i < text.length; i = text.indexOf('$', i)) {
+    const next = text[i + 1];
+    if (next === '$') {
+      i += 2;
+      continue;
+    }
+    if (next === '{') {
+      const close = matchingBrace(text, i + 2);
+      if (close < 0) break;
+      const m = BRACED.exec(text.slice(i + 2, close));
+      if (m) {
+        out.push({ name: m[1] as string, ...(m[2] ? { op: m[2], rest: m[3] ?? '' } : {}) });
+        if (m[3]) out.push(...templateVariables(m[3]));
+      }
+      i = close + 1;
+      continue;
+    }
+    const name = NAME.exec(text.slice(i + 1))?.[0];
+    if (name) out.push({ name });
+    i += 1 + (name?.length ?? 0);
+  }
+  return out;
+}

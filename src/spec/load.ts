@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { discoverStackFiles, STACK_FILE_NAMES } from './discover.js';
+import { emptyStackProblem } from './empty.js';
 import type { SpecProblem } from './errors.js';
 import { resolveExtends, type LoadedFile } from './extends.js';
 import { applyIncludes, type IncludeRequest } from './include.js';
@@ -100,6 +101,12 @@ class Loader {
     const fullEnv = this.withProjectName(env);
     const doc = this.loadDocument(files, fullEnv, []);
     if (!doc) return result();
+    // An include that failed also leaves nothing; then its own problem says why.
+    if (doc.entries.size === 0 && this.problems.length === 0) {
+      const names = files.map((f) => this.display(f));
+      this.problems.push(emptyStackProblem(names, this.texts.get(names[0] ?? '') ?? ''));
+      return result();
+    }
 
     const raw: RawProject = {
       data: toPlain(doc) as Record<string, unknown>,
@@ -112,6 +119,7 @@ class Loader {
       env: fullEnv,
       profiles: enabledProfiles(this.options.profiles, fullEnv),
       sources: [...this.sources],
+      ...(this.options.resolvePaths === false ? { resolvePaths: false } : {}),
     };
     return result(raw);
   }
@@ -231,6 +239,11 @@ class Loader {
     this.parsed.set(key, undefined);
     const node = this.parseOnly(file, from);
     if (!node) return undefined;
+    if (this.options.interpolate === false) {
+      const kept: LoadedFile = { abs: file, dir: file === STDIN ? this.cwd : path.dirname(file), doc: node };
+      this.parsed.set(key, kept);
+      return kept;
+    }
     const interpolated = interpolateTree(node, lookupIn(env));
     this.problems.push(...interpolated.problems);
     this.warnings.push(...interpolated.warnings);

@@ -17,4 +17,10 @@ export interface LoadOptions {
   allowMissing?: boolean;
   /** Where the stack will run (default `local`): decides the checks that hold on one engine only. */
   target?: Target;
+  /** False: `${VAR}` is kept as written (`config --no-interpolate`, `config --variables`). */
+  interpolate?: boolean;
+  /** False: relative paths stay as written in the output (`config --no-path-resolution`); files are still read. */
+  resolvePaths?: boolean;
+  /** False: skip the checks across the model (references, cycles, ports) (`config --no-consistency`). */
+  consistency?: boolean;
 }

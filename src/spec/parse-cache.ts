@@ -24,9 +24,9 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { cacheDir } from '../core/cache-dir.js';
 import { VERSION } from '../core/version.js';
 import type { LEntry, LNode, MergeTag, ScalarValue } from './locate.js';
 import type { SourceLocation } from './types.js';
@@ -56,13 +56,7 @@ export interface ParseCacheOptions {
   minBytes?: number;
 }
 
-/** The cache folder, or undefined when caching is off. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.TSSTACK_NO_CACHE === '1' || env.TSSTACK_NO_CACHE === 'true') return undefined;
-  if (env.TSSTACK_CACHE_DIR) return env.TSSTACK_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache');
-  return path.join(base, 'tsstack');
-}
+export { cacheDir };
 
 /** parseYaml, answered from the cache when the same text was parsed before. */
 export function parseYamlCached(text: string, file: string, options: ParseCacheOptions = {}): ParsedYaml {

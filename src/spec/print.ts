@@ -132,12 +132,18 @@ function volumeEntry(v: ServiceVolume): Doc {
     {
       ...v,
       read_only: v.read_only || undefined,
-      bind: v.bind && ordered(v.bind, BIND_ORDER),
+      // Reloading a long-syntax bind without `bind:` gives back `create_host_path: false`.
+      bind: v.bind && !(v.type === 'bind' && isDefaultBind(v.bind)) ? ordered(v.bind, BIND_ORDER) : undefined,
       volume: v.volume && ordered(v.volume, ['nocopy', 'subpath']),
       tmpfs: v.tmpfs && ordered(v.tmpfs, ['size', 'mode']),
     },
     VOLUME_ORDER,
   );
+}
+
+/** `create_host_path: false` alone is what a long-syntax bind means without `bind:`; Compose leaves it out too. */
+function isDefaultBind(bind: NonNullable<ServiceVolume['bind']>): boolean {
+  return !bind.create_host_path && bind.propagation === undefined && bind.selinux === undefined;
 }
 
 /** `value`'s defined keys in `order`, then any others sorted. */

@@ -26,4 +26,6 @@ export interface RawProject {
   profiles: string[];
   /** Absolute paths of every file read: stack files, `extends` and `include` targets, `.env` / env files. */
   sources?: string[];
+  /** False: normalizing keeps relative paths as written (`config --no-path-resolution`). */
+  resolvePaths?: boolean;
 }

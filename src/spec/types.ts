@@ -39,7 +39,20 @@ export interface Stack {
   configs: Record<string, ConfigSpec>;
   /** Top-level `x-*` extensions, including `x-tsstack`. */
   extensions: Record<string, unknown>;
+  /** Between project, service and replica in container names: `-`, or `_` with `--compatibility` (Compose v1). */
+  nameSeparator?: '-' | '_';
 }
+
+export type PullPolicy =
+  | 'always'
+  | 'never'
+  | 'missing'
+  | 'build'
+  | 'if_not_present'
+  | 'refresh'
+  | 'daily'
+  | 'weekly'
+  | `every_${string}`;
 
 export interface BuildSpec {
   /** Absolute path (or a URL for remote contexts). */
@@ -57,6 +70,16 @@ export interface BuildSpec {
   no_cache?: boolean;
   platforms?: string[];
   tags?: string[];
+  /** BuildKit only (below): secrets from top-level `secrets`, their build ID is `target`'s last part. */
+  secrets?: FileReference[];
+  /** `default` or `ID=PATH[,PATH]` (an agent socket or keys), as `docker buildx build --ssh` takes them. */
+  ssh?: string[];
+  /** Name → absolute folder, URL, `docker-image://REF` or `service:NAME` (another service's image). */
+  additional_contexts?: Record<string, string>;
+  cache_to?: string[];
+  entitlements?: string[];
+  privileged?: boolean;
+  ulimits?: Record<string, UlimitSpec>;
 }
 
 export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
@@ -178,7 +201,8 @@ export interface ServiceSpec {
   name: string;
   image?: string;
   build?: BuildSpec;
-  pull_policy?: 'always' | 'never' | 'missing' | 'build' | 'if_not_present' | 'daily' | 'weekly';
+  /** `every_<duration>` (and `daily`, `weekly`, `refresh`) pull again once the local image is that old. */
+  pull_policy?: PullPolicy;
   command?: string[] | null;
   entrypoint?: string[] | null;
   environment: Record<string, string | null>;

@@ -43,15 +43,8 @@ export const UNSUPPORTED_KEYS: readonly KeyPattern[] = [
   svc('storage_opt'),
   svc('use_api_socket'),
   svc('uts'),
-  // build: BuildSpec has no field for these.
-  svc('build', 'entitlements'),
-  svc('build', 'ssh'),
-  svc('build', 'cache_to'),
-  svc('build', 'additional_contexts'),
+  // build: BuildSpec has no field for this one (Windows containers only).
   svc('build', 'isolation'),
-  svc('build', 'privileged'),
-  svc('build', 'secrets'),
-  svc('build', 'ulimits'),
   // Long forms whose extra keys ServiceNetworkAttachment / ServiceVolume do not carry.
   svc('networks', '*', 'interface_name'),
   svc('networks', '*', 'link_local_ips'),

@@ -31,7 +31,7 @@ export interface UiCallbacks {
 export interface AppProps {
   store: ViewStore;
   callbacks: UiCallbacks;
-  /** `top` attaches to a running stack, `swarm` watches a swarm stack: `q` and Ctrl-C only detach. */
+  /** `top` is `tsstack ui` on a running stack, `swarm` watches a swarm stack: `q` and Ctrl-C only detach. */
   mode?: UiMode;
   color?: boolean;
   now?: () => number;

@@ -1,35 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, tsstack } from './helpers/built-cli.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(repo, 'bin', 'tsstack.js');
 let root: string;
-
-/** Runs the built CLI in `cwd` as a user would. */
-function tsstack(cwd: string, args: string[], input?: string) {
-  const env = { ...process.env };
-  for (const k of [
-    'COMPOSE_FILE',
-    'COMPOSE_PROJECT_NAME',
-    'TSSTACK_PROJECT_NAME',
-    'COMPOSE_PROFILES',
-    'TSSTACK_PROFILES',
-  ]) {
-    delete env[k];
-  }
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    input,
-    encoding: 'utf8',
-    env,
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function project(name: string, files: Record<string, string>): string {
   const dir = path.join(root, name);
@@ -58,10 +33,10 @@ const GOOD = [
   '  data: {}',
 ].join('\n');
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'pipe' });
+beforeAll(async () => {
+  await ensureBuilt();
   root = mkdtempSync(path.join(tmpdir(), 'tsstack-e2e-config-'));
-}, 180_000);
+}, 300_000);
 
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
@@ -184,6 +159,65 @@ describe('tsstack config', { timeout: 180_000 }, () => {
     const r3 = tsstack(bomb, ['config', '-q']);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(/^compose\.yaml:\d+:\d+ a\d\[\d\]: aliases expand to more than \d+ values/m);
+  });
+
+  it('exits 2, located, on an empty file or one with only comments, for every command (as Compose does)', () => {
+    const empty = project('empty-file', { 'compose.yaml': '' });
+    const comments = project('comments-only', { 'compose.yaml': '# later\n\n# much later\n' });
+    // No engine is reachable here: a command that got past loading would fail with exit 1 instead.
+    const offline = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/tsstack-e2e.sock' };
+    for (const args of [['config', '-q'], ['config'], ['up', '-d'], ['down'], ['ps']]) {
+      const r = tsstack(empty, args, undefined, offline);
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(r.stderr).toMatch(
+        /^compose\.yaml:1:1 the stack file is empty; a stack needs a services: mapping$/m,
+      );
+    }
+    const r = tsstack(comments, ['config', '-q']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^compose\.yaml:1:1 the stack file holds only comments; a stack needs a services: mapping$/m,
+    );
+    expect(r.stderr).toMatch(/^> 1 \| # later$/m);
+  });
+
+  it('a stack with no services: config accepts it; up, run, scale and watch exit 2 at services:, before any engine call', () => {
+    const none = project('no-services', { 'compose.yaml': 'name: e2e-none\nservices: {}\n' });
+    const netsOnly = project('networks-only', { 'compose.yaml': 'networks:\n  front: {}\n' });
+    const offline = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/tsstack-e2e.sock' };
+    expect(tsstack(none, ['config', '-q'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(tsstack(netsOnly, ['config', '--services'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    for (const args of [
+      ['up', '-d'],
+      ['up', '--dry-run'],
+      ['up', '--target', 'swarm', '-d'],
+      ['run', 'web', 'true'],
+      ['scale', 'web=2'],
+      ['watch'],
+    ]) {
+      const r = tsstack(none, args, undefined, offline);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.stderr).toContain(
+        `compose.yaml:2:1 services: the stack defines no services; "${args[0]}" needs at least one`,
+      );
+    }
+    const r = tsstack(netsOnly, ['up', '-d'], undefined, offline);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^compose\.yaml:1:1 services: the stack defines no services; "up" needs at least one$/m,
+    );
+  });
+
+  it('all services behind disabled profiles: up names them and --profile', () => {
+    const dir = project('all-profiled', {
+      'compose.yaml': 'services:\n  tools:\n    image: tsstack-test/busybox:latest\n    profiles: [ops]\n',
+    });
+    const offline = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/tsstack-e2e.sock' };
+    const r = tsstack(dir, ['up', '-d'], undefined, offline);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^compose\.yaml:1:1 services: no service is enabled \(tools has profiles that are not enabled\); "up" needs at least one: enable a profile with --profile NAME$/m,
+    );
   });
 
   it('exits 2 when no stack file is found, and on an invalid -p', () => {

@@ -50,17 +50,17 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAS_TMUX)('the live UI in a pseudo-terminal', () => {
-  it('tsstack top shows every service healthy; q detaches and leaves the stack running', async () => {
+  it('tsstack ui shows every service healthy; q detaches and leaves the stack running', async () => {
     const up = await tsstack(['-f', file, 'up', '-d']);
     expect(up.code, up.stderr).toBe(0);
-    term.cli('top', ['-f', file, 'top']);
-    const shown = await term.waitFor('top', allHealthy, 'every service healthy');
+    term.cli('ui', ['-f', file, 'ui']);
+    const shown = await term.waitFor('ui', allHealthy, 'every service healthy');
     expect(shown).toMatch(/SERVICE\s+READY\s+STATE/);
     expect(shown).toContain('q detach (stack keeps running)');
-    await term.waitFor('top', (s) => /api-[12] \| serving/.test(s), 'log lines');
+    await term.waitFor('ui', (s) => /api-[12] \| serving/.test(s), 'log lines');
 
-    term.keys('top', 'q');
-    const after = await term.waitFor('top', (s) => s.includes('EXIT='), 'the UI to exit');
+    term.keys('ui', 'q');
+    const after = await term.waitFor('ui', (s) => s.includes('EXIT='), 'the UI to exit');
     expect(after).toContain('EXIT=0');
     expect(after).toContain(`Detached from ${PROJECT}`);
     expect(await states()).toEqual(['running', 'running', 'running']);
@@ -77,9 +77,9 @@ describe.skipIf(!HAS_TMUX)('the live UI in a pseudo-terminal', () => {
     expect(await states()).toEqual(['exited', 'exited', 'exited']);
   }, 120_000);
 
-  it('with CI set, a terminal gets log lines and a notice instead of a blank live UI; top refuses, naming CI', async () => {
-    term.cli('ci-top', ['-f', file, 'top'], { CI: 'true' });
-    const refused = await term.waitFor('ci-top', (s) => s.includes('EXIT='), 'top to refuse');
+  it('with CI set, a terminal gets log lines and a notice instead of a blank live UI; ui refuses, naming CI', async () => {
+    term.cli('ci-ui', ['-f', file, 'ui'], { CI: 'true' });
+    const refused = await term.waitFor('ci-ui', (s) => s.includes('EXIT='), 'ui to refuse');
     expect(refused).toContain('EXIT=2');
     expect(refused).toContain('CI=true is set');
 

@@ -25,6 +25,7 @@ import {
 } from './helpers/stack-cli.js';
 
 const project = uniqueName('t-outage');
+const project2 = uniqueName('t-outage-stop');
 let dir = '';
 let proxy: SocketProxy;
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.cut();
   await removeProject(project);
+  await removeProject(project2);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -122,6 +124,70 @@ describe('engine outage under the headless supervisor (proxy socket)', () => {
       expect(after[`${project}-a-1`]).toBe(before[`${project}-a-1`]);
       expect(after[`${project}-b-1`]).toBe(before[`${project}-b-1`]);
       expect(after[`${project}-c-1`]).not.toBe(before[`${project}-c-1`]);
+    } finally {
+      signals.emit('SIGTERM');
+      await done;
+    }
+  }, 180_000);
+
+  it('containers stopped by an engine that is going away do not end the session: it reconnects and starts them again', async () => {
+    const file = join(dir, 'stack2.yml');
+    const svc = (name: string) =>
+      `  ${name}:\n    image: ${IMAGE}\n    command: ["sleep", "86400"]\n    stop_signal: SIGKILL\n`;
+    writeFileSync(file, `services:\n${svc('a')}${svc('b')}`);
+    const stack = await loadStackFile(file, project2, dir);
+    await proxy.up();
+    const runtime = await connectRuntime({ env: { DOCKER_HOST: `unix://${proxy.path}` } });
+    const bus = new EventBus();
+    const events: StackEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    const signals = new EventEmitter();
+    await converge(await connectRuntime({ env: process.env }), stack, {});
+    let ended = false;
+    const done = superviseAttached({
+      runtime,
+      stack,
+      ui: false,
+      logFormat: 'json',
+      since: Math.floor(Date.now() / 1000),
+      bus,
+      stdout: new PassThrough() as unknown as NodeJS.WriteStream,
+      signals: signals as unknown as NodeJS.Process,
+      env: {},
+    }).finally(() => (ended = true));
+    const exited = (service: string) =>
+      events.some((e) => e.kind === 'container.state' && e.service === service && e.phase === 'exited');
+    try {
+      expect(
+        await eventually(
+          async () =>
+            new Set(events.flatMap((e) => (e.kind === 'container.state' ? [e.service] : []))).size === 2,
+          60_000,
+        ),
+      ).toBe(true);
+      // What a daemon shutdown looks like from here: every container stops, then the engine is unreachable.
+      await Promise.all(['a', 'b'].map((s) => docker.getContainer(`${project2}-${s}-1`).stop({ t: 0 })));
+      expect(await eventually(async () => exited('a') && exited('b'), 30_000)).toBe(true);
+      await proxy.cut();
+      // Past the session's 2-second "all exited" wait, it is still there.
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(ended).toBe(false);
+
+      await proxy.up();
+      expect(await eventually(async () => events.some((e) => e.kind === 'engine.reconnected'), 30_000)).toBe(
+        true,
+      );
+      expect(
+        await eventually(async () => {
+          const states = await Promise.all(
+            ['a', 'b'].map(
+              async (s) => (await docker.getContainer(`${project2}-${s}-1`).inspect()).State.Running,
+            ),
+          );
+          return states.every(Boolean);
+        }, 60_000),
+      ).toBe(true);
+      expect(ended).toBe(false);
     } finally {
       signals.emit('SIGTERM');
       await done;

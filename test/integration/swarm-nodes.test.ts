@@ -11,13 +11,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, docker, eventually, spawnCli, stopCli, tsstack, uniqueName } from './helpers/stack-cli.js';
+import { startRegistry, type TestRegistry } from './helpers/registry.js';
 import { acquireSwarmLock } from './helpers/swarm-lock.js';
+import { forwardHere, forwardInNetns } from './helpers/tcp-forward.js';
 import { removeGwbridge } from './helpers/swarm-session.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
@@ -28,6 +30,8 @@ const project = uniqueName('t-swarm-nodes');
 // tasks and the network to be gone).
 const overlayProject = uniqueName('t-swarm-overlay');
 const node2 = `tsn2${uniqueName('x').slice(2, 8)}`;
+const registryProject = uniqueName('t-swarm-registry');
+let managerAddr = '';
 let releaseLock = () => undefined as void;
 let skipReason = '';
 let nodeUp = false;
@@ -69,6 +73,7 @@ beforeAll(async () => {
       .map((l) => l.split('=', 2) as [string, string]),
   );
   worker = new Docker({ socketPath: env.SOCKET!.replace('unix://', '') });
+  managerAddr = env.MANAGER_ADDR!;
   gwbridgeBefore = (await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } })).some(
     (n) => n.Name === 'docker_gwbridge',
   );
@@ -95,7 +100,7 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     if (initialisedHere)
-      for (const p of [project, overlayProject]) {
+      for (const p of [project, overlayProject, registryProject]) {
         const filters = JSON.stringify({ label: [`io.tsstack.project=${p}`] });
         for (const s of await docker.listServices({ filters }))
           await docker
@@ -281,4 +286,71 @@ services:
     const down = await tsstack(['-f', file, 'down', '--target', 'swarm'], {}, 150_000);
     expect(down.code).toBe(0);
   }, 150_000);
+
+  it('deploys a service whose image exists only in a private registry: the worker pulls it with the credentials', async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    let reg: TestRegistry | undefined;
+    const closers: (() => unknown)[] = [];
+    try {
+      reg = await startRegistry();
+      const port = Number(reg.address.split(':')[1]);
+      // The worker's 127.0.0.1 is its own: its loopback port leads to the host end of the veth, which leads
+      // to the registry on the host's loopback.
+      const host = await forwardHere(managerAddr, port, '127.0.0.1');
+      closers.push(() => host.close());
+      const inWorker = await forwardInNetns(node2, '127.0.0.1', port, managerAddr);
+      closers.push(() => inWorker.kill());
+      const image = `${reg.address}/${registryProject}/app:1`;
+      const env = { DOCKER_CONFIG: reg.dockerConfig };
+      const buildDir = path.join(dir, 'registry-app');
+      mkdirSync(buildDir, { recursive: true });
+      writeFileSync(
+        path.join(buildDir, 'Dockerfile'),
+        `FROM ${IMAGE}\nRUN echo only-in-the-registry > /where\n`,
+      );
+      const buildFile = path.join(dir, 'registry-build.yml');
+      writeFileSync(
+        buildFile,
+        `name: ${registryProject}\nservices:\n  app:\n    build: ./registry-app\n    image: ${image}\n`,
+      );
+      const built = await tsstack(['-f', buildFile, 'build', '--push'], env, 180_000);
+      expect(built.code, built.stderr).toBe(0);
+      await docker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
+      expect((await worker!.listImages()).flatMap((i) => i.RepoTags ?? [])).not.toContain(image);
+      const file = path.join(dir, 'registry.yml');
+      writeFileSync(
+        file,
+        `name: ${registryProject}
+services:
+  app:
+    image: ${image}
+    command: ["sh", "-c", "cat /where; trap 'exit 0' TERM; while true; do sleep 1; done"]
+    stop_grace_period: 1s
+    deploy:
+      placement:
+        constraints: ["node.hostname == ${node2}"]
+`,
+      );
+      const up = await tsstack(['-f', file, 'up', '--target', 'swarm', '-d'], env, 120_000);
+      expect(up.code, up.stderr).toBe(0);
+      const running = await eventually(
+        async () => (await worker!.listContainers()).some((c) => c.Image.startsWith(image)),
+        90_000,
+        500,
+      );
+      const tasks = (await docker.listTasks({
+        filters: JSON.stringify({ service: [`${registryProject}_app`] }),
+      })) as { Status?: { State?: string; Err?: string } }[];
+      expect(running, JSON.stringify(tasks.map((t) => t.Status))).toBe(true);
+      expect([built, up].map((r) => r.stdout + r.stderr).join('')).not.toContain(reg.password);
+      const down = await tsstack(['-f', file, 'down', '--target', 'swarm'], env, 150_000);
+      expect(down.code).toBe(0);
+    } finally {
+      for (const close of closers) close();
+      await reg?.stop();
+    }
+  }, 300_000);
 });

@@ -466,16 +466,16 @@ services:
     }[];
     expect(tasks.map((t) => t.Status?.State)).toEqual(['running', 'running']);
 
-    // top --target swarm attaches to the deployed stack: its log history and tasks; Ctrl-C detaches.
+    // ui --target swarm attaches to the deployed stack: its log history and tasks; Ctrl-C detaches.
     term.kill('swarm');
-    term.cli('swarm', ['-f', ui, 'top', '--target', 'swarm', '--tail', '5']);
+    term.cli('swarm', ['-f', ui, 'ui', '--target', 'swarm', '--tail', '5']);
     await term.waitFor(
       'swarm',
       (s) => /app\s+2\/2\s+running/.test(s) && /app-[12] \| ui-hello/.test(s),
-      'top: both tasks running, and log lines',
+      'ui: both tasks running, and log lines',
     );
     term.keys('swarm', 'C-c');
-    const detached = await term.waitFor('swarm', (s) => s.includes('EXIT='), 'top to exit');
+    const detached = await term.waitFor('swarm', (s) => s.includes('EXIT='), 'ui to exit');
     expect(detached).toContain('EXIT=0');
     expect(detached).toContain(`Detached from ${uiProject}`);
     expect((await docker.listServices({ filters: filter({}, uiProject) })).length).toBe(1);

@@ -46,7 +46,7 @@ describe('the layer table of docs/architecture.md', () => {
       expect(line.split('|')[3]?.trim().length).toBeGreaterThan(20);
   });
 
-  it('the generated rules refuse an upward import, a sibling import, a cycle, the UI reaching past events and commander outside cli', async () => {
+  it('the generated rules refuse an upward import, a sibling import, a cycle, the UI reaching past events, commander outside cli and a static import of the live UI', async () => {
     const found = await violations({
       'src/core/errors.ts': 'export class E extends Error {}\n',
       'src/cli/main.ts': "import { E } from '../core/errors.js';\nexport const main = E;\n",
@@ -63,6 +63,11 @@ describe('the layer table of docs/architecture.md', () => {
       'src/reconciler/r.ts': 'export const r = 1;\n',
       // the command-line parser belongs to cli
       'src/session/s.ts': "import { Command } from 'commander';\nexport const c = Command;\n",
+      // the live UI only through a dynamic import (the CLI bundle cannot require Ink)
+      'src/session/ui-static.ts': "import { startUi } from '../ui/render.js';\nexport const u = startUi;\n",
+      'src/session/ui-lazy.ts': "export const load = () => import('../ui/render.js');\n",
+      'src/ui/render.tsx': "import { x } from '../events/e.js';\nexport const startUi = x;\n",
+      'src/events/e.ts': 'export const x = 1;\n',
     });
     expect(found).toEqual(
       expect.arrayContaining([
@@ -71,8 +76,10 @@ describe('the layer table of docs/architecture.md', () => {
         'ui-reads-the-view-model src/ui/App.ts -> src/reconciler/r.ts',
         expect.stringMatching(/^no-circular src\/spec\/(a|b)\.ts -> src\/spec\/(a|b)\.ts$/),
         expect.stringMatching(/^parser-only-in-cli src\/session\/s\.ts -> .*commander/),
+        'ui-loaded-lazily src/session/ui-static.ts -> src/ui/render.tsx',
       ]),
     );
+    expect(found.filter((v) => v.includes('ui-lazy'))).toEqual([]);
   });
 
   it('accepts imports that point down', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { commandName } from '../../src/cli/commands/index.js';
+import { commandName } from '../../src/cli/command-name.js';
 
 const argv = (...args: string[]) => ['node', 'tsstack', ...args];
 
@@ -10,7 +10,12 @@ describe('command loading', () => {
     expect(commandName(argv('--project-directory', 'x', '--env-file', 'e', '--profile', 'p', 'config'))).toBe(
       'config',
     );
-    expect(commandName(argv('attach'))).toBe('top');
+    expect(commandName(argv('attach', 'web'))).toBe('attach');
+    expect(commandName(argv('ui'))).toBe('ui');
+    expect(commandName(argv('convert'))).toBe('config');
+    expect(commandName(argv('--ansi', 'never', '--progress', 'quiet', '--parallel', '2', 'kill'))).toBe(
+      'kill',
+    );
     expect(commandName(argv('--version'))).toBeUndefined();
   });
 
@@ -19,7 +24,7 @@ describe('command loading', () => {
     expect(one.commands.map((c) => c.name())).toEqual(['ps']);
     const all = await buildProgram(argv('--help'));
     expect(all.commands.map((c) => c.name())).toEqual(
-      expect.arrayContaining(['up', 'down', 'config', 'ps', 'logs']),
+      expect.arrayContaining(['up', 'down', 'config', 'ps', 'logs', 'run', 'exec', 'attach', 'ui']),
     );
     const unknown = await buildProgram(argv('nosuch'));
     expect(unknown.commands.length).toBe(all.commands.length);

@@ -1,13 +1,27 @@
 import type { Command } from 'commander';
-import { EventBus } from '../../events/bus.js';
-import { checkServiceNames } from '../../reconciler/converge.js';
-import { buildService } from '../../reconciler/images.js';
-import { EngineError } from '../../core/errors.js';
-import { runtimeFromEnv } from '../../session/project.js';
-import { loadProject } from '../context.js';
-import { printProgress } from '../../session/progress.js';
+import { UsageError } from '../../core/errors.js';
+import { runBuild } from '../../session/build.js';
+import { parseBytes } from '../../spec/bytes.js';
+import { globalOptions } from '../context.js';
+import { collect } from '../options.js';
 
-/** `tsstack build [--no-cache] [--pull] [SERVICE...]`: build the images of services with a `build:` section. */
+interface BuildOptions {
+  cache?: boolean;
+  pull?: boolean;
+  push?: boolean;
+  quiet?: boolean;
+  buildArg: string[];
+  memory?: string;
+  withDependencies?: boolean;
+  builder?: string;
+  ssh?: string;
+}
+
+/**
+ * `tsstack build [--no-cache] [--pull] [--push] [-q] [--build-arg K=V] [-m BYTES] [--ssh SPEC]
+ * [--with-dependencies] [SERVICE...]`: build the images of services with a `build:` section, in parallel (a
+ * build that uses another service's image as a named context after it).
+ */
 export function registerBuild(program: Command): void {
   program
     .command('build')
@@ -15,46 +29,36 @@ export function registerBuild(program: Command): void {
     .argument('[services...]', 'only these services')
     .option('--no-cache', 'do not use the build cache')
     .option('--pull', 'always try to pull newer base images')
+    .option('--push', 'push the built images to their registries')
     .option('-q, --quiet', 'print nothing but errors')
-    .action(
-      async (
-        services: string[],
-        opts: { cache?: boolean; pull?: boolean; quiet?: boolean },
-        cmd: Command,
-      ) => {
-        const { stack } = await loadProject(cmd);
-        checkServiceNames(stack, services);
-        const runtime = await runtimeFromEnv();
-        const bus = new EventBus();
-        const stopProgress = opts.quiet ? () => {} : printProgress(bus);
-        const offProgress = opts.quiet
-          ? () => {}
-          : bus.subscribe((e) => {
-              if (e.kind === 'image.progress') process.stderr.write(`${e.service}  | ${e.message}\n`);
-            });
-        const names = services.length > 0 ? services : Object.keys(stack.services);
-        const targets = names.map((n) => stack.services[n]).filter((s) => s?.build !== undefined);
-        try {
-          for (const s of targets) {
-            if (!s?.build) continue;
-            const spec = {
-              ...s,
-              build: {
-                ...s.build,
-                no_cache: opts.cache === false || s.build.no_cache,
-                pull: opts.pull || s.build.pull,
-              },
-            };
-            try {
-              await buildService(runtime, stack, spec, { bus });
-            } catch (err) {
-              throw new EngineError(`service ${s.name}: build failed: ${(err as Error).message}`);
-            }
-          }
-        } finally {
-          offProgress();
-          stopProgress();
-        }
-      },
-    );
+    .option(
+      '--build-arg <key=value>',
+      'set a build argument for every service (repeatable; KEY alone: from the environment)',
+      collect,
+      [],
+    )
+    .option('-m, --memory <bytes>', 'memory limit of the build containers (e.g. 512m)')
+    .option('--with-dependencies', 'also build the services the named ones depend on')
+    .option(
+      '--builder <name>',
+      "ignored: tsstack builds with buildx's default builder (or the engine's classic one)",
+    )
+    .option('--ssh <spec>', "SSH agent sockets or keys for every build ('default' or ID=PATH), as build.ssh")
+    .option('--dry-run', 'print what would be built and build nothing')
+    .action(async (services: string[], opts: BuildOptions, cmd: Command) => {
+      const memory = opts.memory === undefined ? undefined : parseBytes(opts.memory);
+      if (opts.memory !== undefined && memory === undefined)
+        throw new UsageError(`--memory must be a size such as 512m or 2g, not "${opts.memory}"`);
+      await runBuild(globalOptions(cmd), {
+        services,
+        noCache: opts.cache === false,
+        pull: opts.pull,
+        push: opts.push,
+        quiet: opts.quiet,
+        ssh: opts.ssh,
+        buildArgs: opts.buildArg,
+        memory,
+        withDependencies: opts.withDependencies,
+      });
+    });
 }

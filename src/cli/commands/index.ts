@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { commandName } from '../command-name.js';
+import { addDryRunOption } from '../globals.js';
 
 type Register = (program: Command) => void;
 
@@ -18,51 +20,36 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./run.js')).registerRun,
   build: async () => (await import('./build.js')).registerBuild,
   pull: async () => (await import('./pull.js')).registerPull,
+  push: async () => (await import('./push.js')).registerPush,
   watch: async () => (await import('./watch.js')).registerWatch,
   ps: async () => (await import('./ps.js')).registerPs,
   logs: async () => (await import('./logs.js')).registerLogs,
   exec: async () => (await import('./exec.js')).registerExec,
+  attach: async () => (await import('./attach.js')).registerAttach,
   port: async () => (await import('./port.js')).registerPort,
   images: async () => (await import('./images.js')).registerImages,
   ls: async () => (await import('./ls.js')).registerLs,
+  ui: async () => (await import('./ui.js')).registerUi,
   top: async () => (await import('./top.js')).registerTop,
   scale: async () => (await import('./scale.js')).registerScale,
+  cp: async () => (await import('./cp.js')).registerCp,
+  create: async () => (await import('./create.js')).registerCreate,
+  events: async () => (await import('./events.js')).registerEvents,
+  kill: async () => (await import('./kill.js')).registerKill,
+  pause: async () => (await import('./pause.js')).registerPause,
+  unpause: async () => (await import('./pause.js')).registerUnpause,
+  stats: async () => (await import('./stats.js')).registerStats,
+  version: async () => (await import('./version.js')).registerVersion,
+  wait: async () => (await import('./wait.js')).registerWait,
   __supervise: async () => (await import('./supervise.js')).registerSupervise,
 };
-
-const ALIASES: Record<string, string> = { attach: 'top' };
-
-/** Global options that take a value, so the command name is the first word that is not one of them. */
-const GLOBAL_WITH_VALUE = new Set([
-  '-f',
-  '--file',
-  '-p',
-  '--project-name',
-  '--project-directory',
-  '--env-file',
-  '--profile',
-]);
-
-/** The subcommand named on the command line, if any (argv as process.argv: node, script, ...). */
-export function commandName(argv: readonly string[]): string | undefined {
-  for (let i = 2; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') return undefined;
-    if (GLOBAL_WITH_VALUE.has(arg)) {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) continue;
-    return ALIASES[arg] ?? arg;
-  }
-  return undefined;
-}
 
 /** Adds the command being run to the program, or every command when none (or an unknown one) is named, for help. */
 export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
   const name = commandName(argv);
   // `tsstack --version` needs no command at all.
   if (name === undefined && (argv.includes('-v') || argv.includes('--version'))) return;
+  // Hidden commands (`__supervise`) are registered only when named, so `--help` does not list them.
   const loaders =
     name !== undefined && COMMANDS[name]
       ? [COMMANDS[name]]
@@ -70,4 +57,5 @@ export async function registerCommands(program: Command, argv: readonly string[]
           .filter(([n]) => !n.startsWith('__'))
           .map(([, load]) => load);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
+  addDryRunOption(program);
 }

@@ -1,18 +1,12 @@
 /** `tsstack start|stop|restart [-t N] [SERVICE...]`: one definition for the three lifecycle commands. */
 import type { Command } from 'commander';
-import type { ObservedState } from '../../model/observed.js';
-import type { Plan } from '../../model/plan.js';
-import { runLifecycle, type LifecycleVerb } from '../../session/lifecycle.js';
-import { runtimeFromEnv } from '../../session/project.js';
-import { loadProject, lockForCommand } from '../context.js';
+import { runLifecycle } from '../../session/lifecycle.js';
+import { globalOptions } from '../context.js';
 import { parseTimeout } from '../options.js';
 
 export interface LifecycleCommand {
-  name: string;
+  name: 'start' | 'stop' | 'restart';
   description: string;
-  /** Whether it takes `-t/--timeout` (stop and restart do). */
-  timeout: boolean;
-  plan(observed: ObservedState, opts: { services?: string[]; timeout?: number }): Plan;
 }
 
 /** `tsstack start|stop|restart [-t N] [SERVICE...]`: plan against what exists, under the project lock. */
@@ -21,14 +15,21 @@ export function registerLifecycleCommand(program: Command, c: LifecycleCommand):
     .command(c.name)
     .description(c.description)
     .argument('[services...]', 'only these services');
-  if (c.timeout) command.option('-t, --timeout <seconds>', 'seconds to wait before killing');
-  command.action(async (services: string[], opts: { timeout?: string }, cmd: Command) => {
-    const timeout = parseTimeout(opts.timeout);
-    const { stack } = await loadProject(cmd, { allowMissing: true });
-    const runtime = await runtimeFromEnv();
-    await lockForCommand(cmd, stack.name);
-    await runLifecycle(runtime, stack, c.name as LifecycleVerb, (observed) =>
-      c.plan(observed, { services: services.length > 0 ? services : undefined, timeout }),
+  if (c.name !== 'start') command.option('-t, --timeout <seconds>', 'seconds to wait before killing');
+  if (c.name === 'restart')
+    command.option(
+      '--no-deps',
+      'do not restart the services that depend on these (depends_on restart: true)',
     );
+  command.option('--dry-run', 'print the plan and change nothing');
+  command.action(async (services: string[], opts: { timeout?: string; deps?: boolean }, cmd: Command) => {
+    const timeout = parseTimeout(opts.timeout);
+    const action =
+      c.name === 'start'
+        ? { kind: c.name }
+        : c.name === 'stop'
+          ? { kind: c.name, timeout }
+          : { kind: c.name, timeout, noDeps: opts.deps === false };
+    await runLifecycle(globalOptions(cmd), services, action);
   });
 }

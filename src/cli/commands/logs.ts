@@ -4,15 +4,18 @@ import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../spec/duration.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { globalOptions, loadProject } from '../context.js';
-import { printLogs } from '../../session/log-printer.js';
-import { listProjectContainers } from '../../session/project-containers.js';
-import { printProcessLogs, processLogs } from '../../session/process-logs.js';
+import { printStackLogs } from '../../session/process-logs.js';
+import { parsePositive } from '../options.js';
+import { untilSignal } from '../../session/until-signal.js';
 
 interface LogsOptions {
   follow?: boolean;
   tail: string;
   timestamps?: boolean;
   since?: string;
+  until?: string;
+  index?: string;
+  logPrefix: boolean;
   color: boolean;
 }
 
@@ -26,18 +29,18 @@ export function parseTail(value: string): number | undefined {
 }
 
 /** `--since`: Unix seconds, an RFC 3339 time, or a duration back from now (`10m`, `1h30m`). */
-export function parseSince(value: string, now = Date.now()): number {
+export function parseSince(value: string, now = Date.now(), flag = '--since'): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
   const ago = parseDuration(value);
   if (ago !== undefined) return Math.floor((now - ago) / 1000);
   const t = Date.parse(value);
   if (!Number.isNaN(t)) return Math.floor(t / 1000);
   throw new UsageError(
-    `--since must be a time (2024-05-01T10:00:00Z), Unix seconds, or a duration like 10m, not "${value}"`,
+    `${flag} must be a time (2024-05-01T10:00:00Z), Unix seconds, or a duration like 10m, not "${value}"`,
   );
 }
 
-/** `tsstack logs [-f] [--tail N] [-t] [--since T] [--no-color] [SERVICE...]` */
+/** `tsstack logs [-f] [--tail N] [-t] [--since T] [--until T] [--index N] [--no-log-prefix] [--no-color] [SERVICE...]` */
 export function registerLogs(program: Command): void {
   program
     .command('logs')
@@ -47,11 +50,16 @@ export function registerLogs(program: Command): void {
     .option('-n, --tail <lines>', 'number of lines from the end of each log, or "all"', 'all')
     .option('-t, --timestamps', 'show timestamps')
     .option('--since <time>', 'only lines since a time, Unix seconds, or a duration back from now (10m)')
+    .option('--until <time>', 'only lines before a time, Unix seconds, or a duration back from now (10m)')
+    .option('--index <n>', 'only this replica of the services')
+    .option('--no-log-prefix', 'lines without the `web-1  | ` prefix')
     .option('--no-color', 'plain prefixes')
     .option('--target <target>', 'local (default) or swarm: service logs')
     .action(async (services: string[], opts: LogsOptions & { target?: string }, cmd: Command) => {
       const tail = parseTail(opts.tail);
       const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
+      const until = opts.until !== undefined ? parseSince(opts.until, Date.now(), '--until') : undefined;
+      const index = parsePositive('--index', opts.index);
       if (opts.target !== undefined && opts.target !== 'local') {
         const target = await import('../../session/swarm-target.js');
         target.isSwarmTarget(opts.target);
@@ -65,38 +73,20 @@ export function registerLogs(program: Command): void {
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
-      // Host processes' logs are files; the rest of the names are services with containers.
-      const procLogs = processLogs(stack.name, services);
-      const isProcess = (s: string) => !!stack.processes[s] || procLogs.some((l) => l.service === s);
-      const containerServices = services.filter((s) => !isProcess(s));
-      const list = () => listProjectContainers(runtime, stack, { all: true, services: containerServices });
-      const ac = new AbortController();
-      const onSignal = () => ac.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const print = {
-        follow: opts.follow ?? false,
-        tail,
-        since,
-        timestamps: opts.timestamps ?? false,
-        color: opts.color && pc.isColorSupported,
-        signal: ac.signal,
-        out: process.stdout,
-        services: containerServices,
-      };
-      try {
-        await Promise.all([
-          services.length > 0 && containerServices.length === 0
-            ? undefined
-            : printLogs(runtime, stack.name, list, print),
-          printProcessLogs(stack.name, procLogs, {
-            ...print,
-            colourOffset: Object.keys(stack.services).length,
-          }),
-        ]);
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      await untilSignal(async (signal) => {
+        await printStackLogs(runtime, stack, {
+          follow: opts.follow ?? false,
+          tail,
+          since,
+          timestamps: opts.timestamps ?? false,
+          color: opts.color && pc.isColorSupported,
+          signal,
+          out: process.stdout,
+          services,
+          until,
+          index,
+          prefix: opts.logPrefix,
+        });
+      });
     });
 }

@@ -5,6 +5,7 @@ import type { ContainerSummary } from '../../runtime/types.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { renderTable, writeOut } from '../../session/project-containers.js';
 import { compareText } from '../../core/compare.js';
+import { collect } from '../options.js';
 
 export interface ProjectListing {
   name: string;
@@ -38,7 +39,24 @@ export function projectListings(containers: ContainerSummary[]): ProjectListing[
     });
 }
 
-/** `tsstack ls [-a] [-q] [--format table|json]`: the projects on this engine, found by label. */
+/** `--filter name=PATTERN`: projects whose name matches PATTERN (a regular expression, as docker's filters). */
+export function projectFilterOf(filters: string[]): (name: string) => boolean {
+  const tests = filters.map((f) => {
+    const eq = f.indexOf('=');
+    if (eq < 0 || f.slice(0, eq) !== 'name')
+      throw new UsageError(`--filter ${f}: the only filter is name=PATTERN`);
+    const value = f.slice(eq + 1);
+    try {
+      const re = new RegExp(value);
+      return (n: string) => re.test(n);
+    } catch {
+      return (n: string) => n.includes(value);
+    }
+  });
+  return (name) => tests.every((t) => t(name));
+}
+
+/** `tsstack ls [-a] [-q] [--filter name=P] [--format table|json]`: the projects on this engine, found by label. */
 export function registerLs(program: Command): void {
   program
     .command('ls')
@@ -46,12 +64,16 @@ export function registerLs(program: Command): void {
     .option('-a, --all', 'also show projects with no running container')
     .option('-q, --quiet', 'only print project names')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (opts: { all?: boolean; quiet?: boolean; format: string }) => {
+    .option('--filter <key=value>', 'only projects matching: name=PATTERN (repeatable)', collect, [])
+    .action(async (opts: { all?: boolean; quiet?: boolean; format: string; filter: string[] }) => {
       if (opts.format !== 'table' && opts.format !== 'json')
         throw new UsageError(`--format must be "table" or "json", not "${opts.format}"`);
+      const matches = projectFilterOf(opts.filter);
       const runtime = await runtimeFromEnv();
       const containers = await runtime.listContainers({ [LABEL.project]: true }, { all: true });
-      const projects = projectListings(containers).filter((p) => opts.all || p.running > 0);
+      const projects = projectListings(containers).filter(
+        (p) => (opts.all || p.running > 0) && matches(p.name),
+      );
       if (opts.quiet) return writeOut(process.stdout, projects.map((p) => `${p.name}\n`).join(''));
       if (opts.format === 'json') {
         const json = projects.map((p) => ({ Name: p.name, Status: p.status, ConfigFiles: p.configFiles }));

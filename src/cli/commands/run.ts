@@ -1,123 +1,130 @@
 import type { Command } from 'commander';
-import { EventBus } from '../../events/bus.js';
 import { UsageError } from '../../core/errors.js';
-import { applyPlan, throwIfFailed } from '../../scheduler/apply.js';
-import { checkServiceNames, converge } from '../../reconciler/converge.js';
-import { processesFor, refuseHostProcess } from '../../session/processes.js';
-import { desired } from '../../reconciler/desired.js';
-import { ensureImages } from '../../reconciler/images.js';
-import { observe } from '../../reconciler/observe.js';
-import { oneOffContainer, planOneOff } from '../../reconciler/oneoff.js';
-import { attachLogs } from '../../session/attach-logs.js';
-import { runtimeFromEnv } from '../../session/project.js';
-import { loadProject, lockForCommand } from '../context.js';
-import { printProgress } from '../../session/progress.js';
+import { detachKeysFor } from '../../session/detach-keys.js';
+import {
+  decideTty,
+  parseEntrypoint,
+  parseLabelFlags,
+  parsePublishFlags,
+  parseVolumeFlags,
+  withDeclaredVolumes,
+  resolveEnvFlags,
+} from '../../session/interactive-flags.js';
+import { runOneOff, type PullPolicy } from '../../session/run-oneoff.js';
+import { requireServices } from '../../spec/no-services.js';
+import { globalOptions, loadProject } from '../context.js';
+import { collect } from '../options.js';
 
 interface RunOptions {
-  rm?: boolean;
+  build?: boolean;
+  capAdd: string[];
+  capDrop: string[];
   detach?: boolean;
-  deps?: boolean;
-  env: string[];
-  name?: string;
-  user?: string;
-  workdir?: string;
   entrypoint?: string;
+  env: string[];
+  interactive?: boolean;
+  label: string[];
+  name?: string;
+  tty?: boolean;
+  /** False with -T/--no-TTY. */
+  TTY: boolean;
+  deps: boolean;
+  publish: string[];
+  pull?: string;
+  quietPull?: boolean;
+  removeOrphans?: boolean;
+  rm?: boolean;
   servicePorts?: boolean;
-  T?: boolean;
+  useAliases?: boolean;
+  user?: string;
+  volume: string[];
+  workdir?: string;
+  detachKeys?: string;
 }
 
-/**
- * `tsstack run [--rm] [-d] [--no-deps] [-e K=V] [--name N] [-u U] [-w DIR] [--entrypoint E] SERVICE [CMD...]`
- * Starts the service's dependencies, runs a one-off container, streams its output, and exits with its code.
- * Standard input is not attached (the Runtime has no attach call yet).
- */
+const PULL = ['always', 'missing', 'never', 'build'];
+
+/** `tsstack run [OPTIONS] SERVICE [COMMAND] [ARGS...]`: `docker compose run`'s flags and meanings. */
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run a one-off command in a new container of a service')
     .argument('<service>', 'the service')
     .argument('[command...]', 'command and arguments (default: the service command)')
-    .option('--rm', 'remove the container when it exits')
-    .option('-d, --detach', 'run in the background and print the container name')
-    .option('--no-deps', 'do not start the dependencies')
+    .option('--build', 'build the image before starting the container')
+    .option('--cap-add <cap>', 'add a Linux capability (repeatable)', collect, [])
+    .option('--cap-drop <cap>', 'drop a Linux capability (repeatable)', collect, [])
+    .option('-d, --detach', 'run in the background and print the container ID')
+    .option('--entrypoint <cmd>', "override the image's entrypoint (split into words like a shell)")
     .option(
-      '-e, --env <KEY=VALUE>',
-      'set an environment variable (repeatable)',
-      (v: string, p: string[]) => [...p, v],
+      '-e, --env <KEY[=VALUE]>',
+      'set an environment variable (repeatable; KEY alone passes yours)',
+      collect,
       [],
     )
+    .option('-i, --interactive', 'keep stdin open and attach it (always on, as in Compose)')
+    .option('-l, --label <KEY=VALUE>', 'add or override a label (repeatable)', collect, [])
     .option('--name <name>', 'container name')
-    .option('-u, --user <user>', 'run as this user')
+    .option('-t, --tty', 'allocate a TTY (default: when stdin and stdout are terminals)')
+    .option('-T, --no-TTY', 'do not allocate a TTY')
+    .option('--no-deps', 'do not start the dependencies')
+    .option('-p, --publish <[IP:][HOST:]CONTAINER>', "publish a container's port (repeatable)", collect, [])
+    .option('--pull <policy>', "always, missing, never or build (default: the service's pull_policy)")
+    .option('--quiet-pull', 'no lines about image pulls')
+    .option('--remove-orphans', 'remove containers of services not in the stack')
+    .option('--rm', 'remove the container when it exits')
+    .option('-P, --service-ports', "publish the service's ports")
+    .option('--use-aliases', "answer to the service's network aliases too")
+    .option('-u, --user <user>', 'run as this user or uid')
+    .option('-v, --volume <[SRC:]DST[:MODE]>', 'mount a volume or host path (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory inside the container')
-    .option('--entrypoint <cmd>', 'override the entrypoint')
-    .option('--service-ports', "publish the service's ports")
-    .option('-T, --no-TTY', 'accepted for Compose compatibility (no TTY is ever allocated)')
+    .option('--detach-keys <keys>', 'keys that detach from a TTY session (default ctrl-p,ctrl-q)')
     .passThroughOptions()
     .action(async (service: string, command: string[], opts: RunOptions, cmd: Command) => {
-      const { stack } = await loadProject(cmd);
-      checkServiceNames(stack, [service]);
-      refuseHostProcess(stack, service, 'run');
-      for (const e of opts.env)
-        if (!e.includes('=')) throw new UsageError(`-e expects KEY=VALUE, not "${e}"`);
-      const runtime = await runtimeFromEnv();
-      const bus = new EventBus();
-      const stopProgress = printProgress(bus);
-      let name: string;
-      try {
-        const base = desired(stack);
-        const deps = Object.keys(base.services[service]?.dependsOn ?? {});
-        if (opts.deps !== false && deps.length > 0) {
-          const unlock = await lockForCommand(cmd, stack.name);
-          const access = await processesFor(stack, { supervise: true });
-          try {
-            await converge(runtime, stack, { services: deps, bus, processes: access?.host });
-          } finally {
-            access?.close();
-            unlock();
-          }
-        }
-        const imageIds = await ensureImages(runtime, stack, [service], { bus });
-        const c = oneOffContainer(
-          stack,
-          stack.services[service] as NonNullable<(typeof stack.services)[string]>,
-          {
-            command: command.length > 0 ? command : undefined,
-            entrypoint: opts.entrypoint ? [opts.entrypoint] : undefined,
-            env: opts.env,
-            user: opts.user,
-            workdir: opts.workdir,
-            name: opts.name,
-            servicePorts: opts.servicePorts,
-            imageId: imageIds[service],
-          },
-        );
-        name = c.name;
-        const plan = planOneOff(desired(stack, { imageIds }), await observe(runtime, stack.name), c);
-        throwIfFailed(await applyPlan(runtime, plan, { bus }));
-      } finally {
-        stopProgress();
-      }
-      if (opts.detach) {
-        process.stdout.write(`${name}\n`);
-        return;
-      }
-      const follow = new AbortController();
-      const onSignal = (): void => void runtime.stopContainer(name, 10).catch(() => {});
-      process.on('SIGINT', onSignal);
-      try {
-        const [code] = await Promise.all([
-          runtime.waitContainer(name),
-          attachLogs(runtime, [{ id: name, service, replica: 0 }], {
-            signal: follow.signal,
-            color: false,
-            raw: true,
-          }),
-        ]);
-        process.exitCode = code;
-      } finally {
-        process.off('SIGINT', onSignal);
-        follow.abort();
-        if (opts.rm) await runtime.removeContainer(name, { force: true, volumes: true });
-      }
+      // Every flag is checked before the stack is loaded or anything is created.
+      if (opts.publish.length > 0 && opts.servicePorts)
+        throw new UsageError('--service-ports and --publish are incompatible');
+      if (opts.pull !== undefined && !PULL.includes(opts.pull))
+        throw new UsageError(`--pull must be always, missing, never or build, not "${opts.pull}"`);
+      const detachKeys = detachKeysFor(opts.detachKeys);
+      const detach = opts.detach === true;
+      const tty = decideTty(
+        { tty: opts.tty, noTty: opts.TTY === false },
+        { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true },
+        !detach,
+      );
+      const container = {
+        entrypoint: parseEntrypoint(opts.entrypoint),
+        env: resolveEnvFlags(opts.env, process.env),
+        labels: parseLabelFlags(opts.label),
+        publish: opts.publish.length > 0 ? parsePublishFlags(opts.publish) : undefined,
+        volumes: parseVolumeFlags(opts.volume, process.cwd()),
+        user: opts.user,
+        workdir: opts.workdir,
+        name: opts.name,
+        servicePorts: opts.servicePorts,
+        useAliases: opts.useAliases,
+        capAdd: opts.capAdd,
+        capDrop: opts.capDrop,
+      };
+      const project = await loadProject(cmd);
+      requireServices(project, 'run');
+      const stack = withDeclaredVolumes(project, container.volumes);
+      process.exitCode = await runOneOff(stack, {
+        service,
+        command,
+        container,
+        tty,
+        interactive: true,
+        detach,
+        rm: opts.rm === true,
+        deps: opts.deps !== false,
+        build: opts.build === true,
+        pull: opts.pull as PullPolicy | undefined,
+        quietPull: opts.quietPull === true,
+        removeOrphans: opts.removeOrphans === true,
+        detachKeys,
+        lockWait: globalOptions(cmd).lockWait !== false,
+      });
     });
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { planStop } from '../../reconciler/lifecycle.js';
 import { registerLifecycleCommand } from './lifecycle.js';
 
 /** `tsstack stop [-t N] [SERVICE...]`: stop running containers, dependents first. */
@@ -7,7 +6,5 @@ export function registerStop(program: Command): void {
   registerLifecycleCommand(program, {
     name: 'stop',
     description: 'stop running containers without removing them',
-    timeout: true,
-    plan: planStop,
   });
 }

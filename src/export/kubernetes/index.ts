@@ -1,5 +1,6 @@
 /** `tsstack export kubernetes`: a pure translation of a normalized Stack into Kubernetes objects plus a report of what did not fit. */
 import type { IService } from 'kubernetes-models/v1/Service';
+import { isImplicit } from '../../spec/normalize/implicit-deps.js';
 import type { ServiceSpec, Stack } from '../../spec/types.js';
 import type { ExportContext } from './context.js';
 import { fileObjects } from './files.js';
@@ -74,6 +75,7 @@ function reportUnreachable(ctx: ExportContext, portsOf: Map<string, ServicePorts
       .filter(
         (s) =>
           (s.depends_on[name] !== undefined &&
+            !isImplicit(s.depends_on[name]) &&
             s.depends_on[name].condition !== 'service_completed_successfully') ||
           s.links.some((l) => l.split(':')[0] === name),
       )

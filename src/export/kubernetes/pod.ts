@@ -2,6 +2,7 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IHostAlias } from 'kubernetes-models/v1/HostAlias';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import { isImplicit } from '../../spec/normalize/implicit-deps.js';
 import type { ServiceSpec } from '../../spec/types.js';
 import type { ExportContext } from './context.js';
 import { DNS_1123_LABEL, NameTable, toDnsLabel } from './names.js';
@@ -106,6 +107,8 @@ export function waitContainers(
   const out: IContainer[] = [];
   const names = new NameTable();
   for (const [dep, cond] of Object.entries(service.depends_on)) {
+    // Entries implied by links, volumes_from or network_mode are not in the file; those keys are reported on their own.
+    if (isImplicit(cond)) continue;
     const path = ['services', service.name, 'depends_on', dep];
     if (cond.condition === 'service_completed_successfully') {
       ctx.report.skip(

@@ -24,6 +24,11 @@ export class NormalizeContext {
     return isAbsolute(p) ? resolve(p) : resolve(this.raw.projectDir, p);
   }
 
+  /** A path as the normalized stack shows it: absolute, or as written under `config --no-path-resolution`. */
+  outPath(p: string): string {
+    return this.raw.resolvePaths === false ? p : this.absPath(p);
+  }
+
   str(value: unknown, path: readonly PathSegment[]): string | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;
@@ -135,7 +140,9 @@ export class NormalizeContext {
     if (Array.isArray(value)) {
       value.forEach((item, i) => {
         const s = this.str(item, [...path, i]);
-        if (s === undefined) return;
+        // An empty entry sets nothing (Compose drops it too); it is also what a value that failed to
+        // interpolate becomes, which is reported already.
+        if (s === undefined || s === '') return;
         const eq = s.indexOf('=');
         if (eq === 0) this.problem([...path, i], `"${s}" has no name before "="`);
         else if (eq < 0) out[s] = whenBare(s);

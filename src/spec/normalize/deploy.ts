@@ -1,4 +1,4 @@
-import type { DeploySpec, PathSegment, ResourceSpec, UpdateConfig } from '../types.js';
+import type { DeploySpec, PathSegment, ResourceSpec, ServiceSpec, UpdateConfig } from '../types.js';
 import { isRecord, type NormalizeContext } from './context.js';
 
 /** `deploy`: resources in bytes and CPUs, durations in ms, update/rollback defaults as in Compose. */
@@ -94,4 +94,28 @@ function updateConfig(ctx: NormalizeContext, u: Record<string, unknown>, at: Pat
   const ratio = ctx.num(u.max_failure_ratio, [...at, 'max_failure_ratio']);
   if (ratio !== undefined) out.max_failure_ratio = ratio;
   return out;
+}
+
+// The service-level keys and the deploy.resources keys that set the same engine value.
+const SAME_RESOURCE = [
+  ['cpus', 'limits', 'cpus'],
+  ['mem_limit', 'limits', 'memory'],
+  ['mem_reservation', 'reservations', 'memory'],
+  ['pids_limit', 'limits', 'pids'],
+] as const;
+
+/**
+ * `cpus: 1.5` beside `deploy.resources.limits.cpus: 0.5` (and the same for memory and pids): Compose refuses
+ * two different values for one setting, and so does tsstack, at the service-level key. Equal values are fine.
+ */
+export function checkResourceConflicts(ctx: NormalizeContext, svc: ServiceSpec, path: PathSegment[]): void {
+  for (const [key, kind, field] of SAME_RESOURCE) {
+    const own = svc[key];
+    const deployed = svc.deploy?.resources[kind][field];
+    if (own === undefined || deployed === undefined || own === deployed) continue;
+    ctx.problem(
+      [...path, key],
+      `${key} (${own}) and deploy.resources.${kind}.${field} (${deployed}) differ; set only one`,
+    );
+  }
 }

@@ -31,7 +31,7 @@ export function normalizeDevelop(
     if (p === undefined) return ctx.problem(at, 'a watch rule needs a path');
     const rule: WatchRule = {
       action: action as WatchRule['action'],
-      path: ctx.absPath(p),
+      path: ctx.outPath(p),
       ignore: ctx.strings(r.ignore, [...at, 'ignore']),
     };
     const target = ctx.str(r.target, [...at, 'target']);

@@ -2,7 +2,9 @@ import type { ProcessSpec, ServiceSpec } from '../types.js';
 
 /**
  * Services that run: those without profiles, those with an enabled profile (`*` enables all), and everything
- * they depend on (depends_on, links, volumes_from, network_mode: service:x), whatever its profiles, as Compose does.
+ * they need (required depends_on, links, volumes_from, network_mode / ipc / pid: service:x), whatever its
+ * profiles. Compose refuses a required dependency on a service its profiles disable instead (see
+ * docs/spec-loading.md); an optional one (`required: false`) is not pulled in by either.
  */
 export function activeServices(
   services: Record<string, ServiceSpec>,
@@ -34,16 +36,27 @@ export function activeWorkloads(
     const proc = !svc && Object.hasOwn(processes, name) ? processes[name] : undefined;
     if (svc && !active.services.has(name)) {
       active.services.add(name);
-      queue.push(...serviceDependencies(svc), ...Object.keys(svc.process_depends_on ?? {}));
+      queue.push(...neededServices(svc), ...required(svc.process_depends_on ?? {}));
     } else if (proc && !active.processes.has(name)) {
       active.processes.add(name);
-      queue.push(...Object.keys(proc.depends_on));
+      queue.push(...required(proc.depends_on));
     }
   }
   return active;
 }
 
-/** Names of the services `svc` needs: depends_on, links, volumes_from and network_mode references. */
+/** What `svc` pulls in: its dependencies, except the optional ones (`required: false` runs only if enabled). */
+function neededServices(svc: ServiceSpec): string[] {
+  const optional = new Set(
+    Object.entries(svc.depends_on)
+      .filter(([, d]) => !d.required)
+      .map(([name]) => name),
+  );
+  const shared = serviceDependencies({ ...svc, depends_on: {} });
+  return [...Object.keys(svc.depends_on).filter((n) => !optional.has(n)), ...shared];
+}
+
+/** Names of the services `svc` needs: depends_on (with the implicit entries), links, volumes_from and network_mode references. */
 export function serviceDependencies(svc: ServiceSpec): string[] {
   const deps = Object.keys(svc.depends_on);
   for (const link of svc.links) deps.push(link.split(':')[0] as string);
@@ -53,4 +66,11 @@ export function serviceDependencies(svc: ServiceSpec): string[] {
   }
   if (svc.network_mode?.startsWith('service:')) deps.push(svc.network_mode.slice(8));
   return deps;
+}
+
+/** The names of required dependencies (an optional one runs only if enabled). */
+function required(deps: Record<string, { required: boolean }>): string[] {
+  return Object.entries(deps)
+    .filter(([, d]) => d.required)
+    .map(([name]) => name);
 }

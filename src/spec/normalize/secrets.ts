@@ -21,7 +21,7 @@ export function normalizeSecrets(
       labels: ctx.stringMap(d.labels, [...at, 'labels']),
     };
     const file = ctx.str(d.file, [...at, 'file']);
-    if (file !== undefined) spec.file = ctx.absPath(file);
+    if (file !== undefined) spec.file = ctx.outPath(file);
     const env = ctx.str(d.environment, [...at, 'environment']);
     if (env !== undefined) spec.environment = env;
     const content = ctx.str(d.content, [...at, 'content']);

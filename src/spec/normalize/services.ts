@@ -1,12 +1,14 @@
-import type { PathSegment, ServiceSpec, UlimitSpec } from '../types.js';
+import type { PathSegment, ServiceSpec } from '../types.js';
+import { normalizeUlimits } from './ulimits.js';
 import { isRecord, type NormalizeContext } from './context.js';
 import { normalizeBuild, normalizeExtraHosts } from './build.js';
 import { normalizeCommand } from './command.js';
 import { normalizeDependsOn } from './depends-on.js';
-import { normalizeDeploy } from './deploy.js';
+import { checkResourceConflicts, normalizeDeploy } from './deploy.js';
 import { normalizeDevelop } from './develop.js';
 import { normalizeEnvironment } from './environment.js';
 import { normalizeHealthcheck } from './healthcheck.js';
+import { addImplicitDependencies } from './implicit-deps.js';
 import { normalizeServiceNetworks } from './networks.js';
 import { normalizePorts } from './ports.js';
 import { normalizeFileRefs } from './secrets.js';
@@ -125,7 +127,7 @@ export function normalizeService(ctx: NormalizeContext, name: string, value: unk
   for (const k of STRING_FIELDS) if (given(k)) setIf(fields, k, ctx.str(s[k], at(k)));
   for (const k of BOOL_FIELDS) if (given(k)) setIf(fields, k, ctx.bool(s[k], at(k)));
   for (const k of INT_FIELDS) if (given(k)) setIf(fields, k, ctx.int(s[k], at(k)));
-  for (const k of BYTE_FIELDS) if (given(k)) setIf(fields, k, ctx.bytes(s[k], at(k)));
+  for (const k of BYTE_FIELDS) if (given(k)) setIf(fields, k, byteSize(ctx, k, s[k], at(k)));
   for (const k of LIST_FIELDS) svc[k] = given(k) ? ctx.strings(s[k], at(k)) : [];
   for (const k of MAP_FIELDS) svc[k] = given(k) ? ctx.stringMap(s[k], at(k)) : {};
   if (s.annotations != null) svc.annotations = ctx.stringMap(s.annotations, at('annotations'));
@@ -138,10 +140,12 @@ export function normalizeService(ctx: NormalizeContext, name: string, value: unk
   if (entrypoint !== undefined) svc.entrypoint = entrypoint;
   setIf(fields, 'healthcheck', normalizeHealthcheck(ctx, s.healthcheck, at('healthcheck')));
   setIf(fields, 'deploy', normalizeDeploy(ctx, s.deploy, at('deploy')));
+  checkResourceConflicts(ctx, svc, path);
   setIf(fields, 'develop', normalizeDevelop(ctx, s.develop, at('develop')));
   setIf(fields, 'logging', normalizeLogging(ctx, s.logging, at('logging')));
   svc.replicas = replicaCount(ctx, s, svc, path);
   for (const [k, v] of Object.entries(s)) if (!KNOWN.has(k)) svc.extensions[k] = v;
+  addImplicitDependencies(svc);
   return svc;
 }
 
@@ -153,6 +157,16 @@ function processDependencies(
 ): ServiceSpec['process_depends_on'] {
   if (!isRecord(value)) return {};
   return normalizeDependsOn(ctx, value.depends_on, [...path, 'depends_on']);
+}
+
+/** A byte size; `memswap_limit: -1` is the engine's "unlimited swap", which Compose accepts too. */
+function byteSize(
+  ctx: NormalizeContext,
+  key: string,
+  value: unknown,
+  path: PathSegment[],
+): number | undefined {
+  return key === 'memswap_limit' && value === -1 ? -1 : ctx.bytes(value, path);
 }
 
 function setIf(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -180,28 +194,6 @@ function replicaCount(
     return 1;
   }
   return n;
-}
-
-function normalizeUlimits(
-  ctx: NormalizeContext,
-  value: unknown,
-  path: PathSegment[],
-): Record<string, UlimitSpec> {
-  const out: Record<string, UlimitSpec> = {};
-  const u = ctx.record(value, path);
-  if (!u) return out;
-  for (const [name, v] of Object.entries(u)) {
-    if (isRecord(v)) {
-      const soft = ctx.int(v.soft, [...path, name, 'soft']);
-      const hard = ctx.int(v.hard, [...path, name, 'hard']);
-      if (soft !== undefined && hard !== undefined) out[name] = { soft, hard };
-      else if (soft === undefined && hard === undefined) ctx.problem([...path, name], 'needs soft and hard');
-    } else {
-      const n = ctx.int(v, [...path, name]);
-      if (n !== undefined) out[name] = { soft: n, hard: n };
-    }
-  }
-  return out;
 }
 
 function normalizeLogging(

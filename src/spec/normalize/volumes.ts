@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { PathSegment, ServiceVolume } from '../types.js';
 import { describe, isRecord, type NormalizeContext } from './context.js';
 import { setOrigin } from './origin.js';
@@ -31,29 +32,48 @@ export function normalizeServiceVolumes(
   return out;
 }
 
+/**
+ * A container path spelled one way, as Compose does (Go's `path.Clean`): `/var/www/html/` and `/a//b/../c`
+ * name the same place as `/var/www/html` and `/a/c`, so they must not differ in the stack or its hash.
+ */
+export function cleanTarget(target: string): string {
+  const clean = path.posix.normalize(target);
+  return clean.length > 1 && clean.endsWith('/') ? clean.slice(0, -1) : clean;
+}
+
 /** True when a short-syntax source is a host path rather than a volume name. */
 export function isPathSource(source: string): boolean {
   return source.startsWith('.') || source.startsWith('/') || source.startsWith('~');
 }
 
 function volumeShort(ctx: NormalizeContext, text: string, at: PathSegment[]): ServiceVolume | undefined {
+  const vol = parseVolumeShort(text, (p) => ctx.outPath(p));
+  if (typeof vol === 'string') {
+    ctx.problem(at, vol);
+    return undefined;
+  }
+  return vol;
+}
+
+/**
+ * Compose's short volume syntax `[SOURCE:]TARGET[:MODE]` (also `run --volume`); a host path source is made
+ * absolute by `absPath`. Returns the volume, or a message saying what is wrong.
+ */
+export function parseVolumeShort(text: string, absPath: (p: string) => string): ServiceVolume | string {
   const parts = text.split(':');
-  if (parts.length > 3 || parts.some((p) => p === '')) {
-    ctx.problem(at, `${JSON.stringify(text)} is not a volume (expected [SOURCE:]TARGET[:MODE])`);
-    return undefined;
-  }
-  const [source, target, mode] = (parts.length === 1 ? ['', parts[0]] : parts) as [string, string, string?];
-  if (!target.startsWith('/')) {
-    ctx.problem(at, `${JSON.stringify(text)}: the container path "${target}" must be absolute`);
-    return undefined;
-  }
+  if (parts.length > 3 || parts.some((p) => p === ''))
+    return `${JSON.stringify(text)} is not a volume (expected [SOURCE:]TARGET[:MODE])`;
+  const [source, written, mode] = (parts.length === 1 ? ['', parts[0]] : parts) as [string, string, string?];
+  if (!written.startsWith('/'))
+    return `${JSON.stringify(text)}: the container path "${written}" must be absolute`;
+  const target = cleanTarget(written);
   // A lone container path is an anonymous volume.
   if (source === '') return { type: 'volume', target, read_only: false };
   const bind = isPathSource(source);
   const vol: ServiceVolume = bind
     ? {
         type: 'bind',
-        source: ctx.absPath(source),
+        source: absPath(source),
         target,
         read_only: false,
         bind: { create_host_path: true },
@@ -62,22 +82,17 @@ function volumeShort(ctx: NormalizeContext, text: string, at: PathSegment[]): Se
   for (const opt of mode ? mode.split(',') : []) {
     if (opt === 'ro' || opt === 'rw') vol.read_only = opt === 'ro';
     else if (opt === 'z' || opt === 'Z') {
-      if (vol.bind) vol.bind.selinux = opt;
-      else ctx.problem(at, `"${opt}" applies to bind mounts only`);
+      if (!vol.bind) return `"${opt}" applies to bind mounts only`;
+      vol.bind.selinux = opt;
     } else if (PROPAGATION.has(opt)) {
-      if (vol.bind) vol.bind.propagation = opt;
-      else ctx.problem(at, `"${opt}" applies to bind mounts only`);
+      if (!vol.bind) return `"${opt}" applies to bind mounts only`;
+      vol.bind.propagation = opt;
     } else if (opt === 'nocopy') {
-      if (vol.type === 'volume') vol.volume = { nocopy: true };
-      else ctx.problem(at, `"nocopy" applies to named volumes only`);
-    } else if (CONSISTENCY.has(opt)) vol.consistency = opt;
-    else {
-      ctx.problem(
-        at,
-        `${JSON.stringify(text)} has an unknown mode "${opt}" (expected ro, rw, z, Z, nocopy, ...)`,
-      );
-      return undefined;
-    }
+      if (vol.type !== 'volume') return `"nocopy" applies to named volumes only`;
+      vol.volume = { nocopy: true };
+    } else if (CONSISTENCY.has(opt)) {
+      // Accepted and dropped, as Compose does in short syntax: it means nothing to a Linux engine.
+    } else return `${JSON.stringify(text)} has an unknown mode "${opt}" (expected ro, rw, z, Z, nocopy, ...)`;
   }
   return vol;
 }
@@ -97,7 +112,11 @@ function volumeLong(
     ctx.problem(at, 'a volume needs a target (the container path)');
     return undefined;
   }
-  const vol: ServiceVolume = { type: type as ServiceVolume['type'], target, read_only: false };
+  const vol: ServiceVolume = {
+    type: type as ServiceVolume['type'],
+    target: cleanTarget(target),
+    read_only: false,
+  };
   const source = ctx.str(item.source, [...at, 'source']);
   if (source !== undefined && source !== '') vol.source = type === 'bind' ? ctx.absPath(source) : source;
   else if (type === 'bind') ctx.problem(at, 'a bind mount needs a source (the host path)');

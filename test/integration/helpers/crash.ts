@@ -58,52 +58,11 @@ export class CrashProject {
   }
 
   /** Runs the CLI and SIGKILLs it right after the engine reports the `n`th matching event of this project. */
-  async killAt(args: string[], point: KillPoint, extraEnv: Record<string, string> = {}): Promise<KillResult> {
-    const abort = new AbortController();
-    const events = (await docker.getEvents({
-      since: Math.floor(Date.now() / 1000) - 1,
-      filters: JSON.stringify({ type: [point.type], event: [point.action] }),
-      abortSignal: abort.signal,
-    } as object)) as NodeJS.ReadableStream;
-    const child = spawn(process.execPath, [BIN, '-f', this.file, '-p', this.project, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...this.env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  killAt(args: string[], point: KillPoint, extraEnv: Record<string, string> = {}): Promise<KillResult> {
+    return runKilledAt(['-f', this.file, '-p', this.project, ...args], this.project, point, {
+      ...this.env,
+      ...extraEnv,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let seen = 0;
-    let killed = false;
-    let buf = '';
-    const started = Date.now();
-    events.on('data', (chunk: Buffer) => {
-      buf += chunk.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line.trim()) continue;
-        const e = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> }; time?: number };
-        const attrs = e.Actor?.Attributes ?? {};
-        const ours =
-          point.type === 'container'
-            ? attrs['io.tsstack.project'] === this.project
-            : (attrs.name ?? '').startsWith(`${this.project}_`);
-        if (!ours || (e.time ?? 0) < Math.floor(started / 1000) - 1) continue;
-        seen++;
-        if (seen === point.n && child.exitCode === null) {
-          killed = child.kill('SIGKILL');
-        }
-      }
-    });
-    events.on('error', () => {});
-    const code = await new Promise<number>((resolve) =>
-      child.once('exit', (c, sig) => resolve(sig ? 137 : (c ?? 1))),
-    );
-    abort.abort();
-    return { killed, seen, cli: { code, stdout, stderr } };
   }
 
   /** What must hold after a converging `up -d`: exactly the desired containers, all running, hashes current, volume data kept. */
@@ -139,4 +98,62 @@ export class CrashProject {
     }
     return problems;
   }
+}
+
+/**
+ * Runs `node bin/tsstack.js ARGS` and SIGKILLs it right after the engine reports the `n`th event matching
+ * `point` for `project` (containers by project label, networks by the `<project>_` prefix), so kill points
+ * are real engine states, not timers.
+ */
+export async function runKilledAt(
+  args: string[],
+  project: string,
+  point: KillPoint,
+  env: Record<string, string> = {},
+): Promise<KillResult> {
+  const abort = new AbortController();
+  const events = (await docker.getEvents({
+    since: Math.floor(Date.now() / 1000) - 1,
+    filters: JSON.stringify({ type: [point.type], event: [point.action] }),
+    abortSignal: abort.signal,
+  } as object)) as NodeJS.ReadableStream;
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let seen = 0;
+  let killed = false;
+  let buf = '';
+  const started = Date.now();
+  events.on('data', (chunk: Buffer) => {
+    buf += chunk.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (!line.trim()) continue;
+      const e = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> }; time?: number };
+      const attrs = e.Actor?.Attributes ?? {};
+      const ours =
+        point.type === 'container'
+          ? attrs['io.tsstack.project'] === project
+          : (attrs.name ?? '').startsWith(`${project}_`);
+      if (!ours || (e.time ?? 0) < Math.floor(started / 1000) - 1) continue;
+      seen++;
+      if (seen === point.n && child.exitCode === null) {
+        killed = child.kill('SIGKILL');
+      }
+    }
+  });
+  events.on('error', () => {});
+  const code = await new Promise<number>((resolve) =>
+    child.once('exit', (c, sig) => resolve(sig ? 137 : (c ?? 1))),
+  );
+  abort.abort();
+  return { killed, seen, cli: { code, stdout, stderr } };
 }

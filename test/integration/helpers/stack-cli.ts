@@ -166,7 +166,6 @@ export interface RunningCli {
   jsonLines: () => Record<string, unknown>[];
 }
 
-/** Starts `node bin/tsstack.js ARGS` in the background, collecting its output. */
 /**
  * Ends a CLI started by spawnCli: SIGTERM unless it was already sent one (a second SIGTERM while it
  * detaches would kill it, its handler gone), SIGKILL after `graceMs` if it is still there; its exit code.
@@ -181,10 +180,11 @@ export async function stopCli(cli: RunningCli, graceMs = 20_000): Promise<number
   }
 }
 
-export function spawnCli(args: string[]): RunningCli {
+/** Starts `node bin/tsstack.js ARGS` in the background (with `env` added), collecting its output. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };

@@ -19,9 +19,45 @@ export class TmuxTerminals {
 
   /** Starts session `name` (120×30) running `tsstack <args>`; it prints EXIT=<code> when the CLI ends. */
   cli(name: string, args: string[], env: Record<string, string> = {}): void {
-    const vars = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const cli = [process.execPath, BIN, ...args].map(shellQuote);
-    const command = ['env -u CI -u CONTINUOUS_INTEGRATION', ...vars, ...cli].join(' ');
+    this.session(name, `${cliCommand(args, env)}; echo EXIT=$?`);
+  }
+
+  /**
+   * Like `cli`, with `input` piped to the CLI's stdin when given; after EXIT=<code> it prints TTY=restored
+   * or TTY=changed: whether the terminal's settings (`stty -g`) are what they were before the CLI ran.
+   */
+  cliChecked(
+    name: string,
+    args: string[],
+    opts: { input?: string; env?: Record<string, string> } = {},
+  ): void {
+    const pipe = opts.input === undefined ? '' : `printf %s ${shellQuote(opts.input)} | `;
+    const check = '[ "$(stty -g)" = "$before" ] && echo TTY=restored || echo TTY=changed';
+    this.session(
+      name,
+      `before=$(stty -g); ${pipe}${cliCommand(args, opts.env ?? {})}; echo EXIT=$?; ${check}`,
+    );
+  }
+
+  /** Resizes the window of session `name` (its programs get SIGWINCH). */
+  resize(name: string, columns: number, rows: number): void {
+    this.run('resize-window', '-t', name, '-x', String(columns), '-y', String(rows));
+  }
+
+  /** The process id of the program session `name` runs under its shell (the CLI), if it is running. */
+  cliPid(name: string): number | undefined {
+    const shell = this.run('display-message', '-p', '-t', name, '#{pane_pid}').trim();
+    const r = spawnSync('pgrep', ['-P', shell, '-f', BIN], { encoding: 'utf8' });
+    const pid = Number.parseInt(r.stdout.trim().split('\n')[0] ?? '', 10);
+    return Number.isNaN(pid) ? undefined : pid;
+  }
+
+  /** The terminal device of session `name` (`/dev/pts/N`), to read its settings from outside. */
+  paneTty(name: string): string {
+    return this.run('display-message', '-p', '-t', name, '#{pane_tty}').trim();
+  }
+
+  private session(name: string, script: string): void {
     this.run(
       'new-session',
       '-d',
@@ -31,7 +67,7 @@ export class TmuxTerminals {
       '120',
       '-y',
       '30',
-      `cd ${shellQuote(ROOT)} && ${command}; echo EXIT=$?; sleep 60`,
+      `cd ${shellQuote(ROOT)} && ${script}; sleep 60`,
     );
   }
 
@@ -62,6 +98,13 @@ export class TmuxTerminals {
   close(): void {
     if (HAS_TMUX) spawnSync('tmux', ['-L', this.socket, 'kill-server']);
   }
+}
+
+/** `tsstack <args>` as a shell command, with CI variables cleared (see TmuxTerminals). */
+function cliCommand(args: string[], env: Record<string, string>): string {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  const cli = [process.execPath, BIN, ...args].map(shellQuote);
+  return ['env -u CI -u CONTINUOUS_INTEGRATION', ...vars, ...cli].join(' ');
 }
 
 function shellQuote(word: string): string {

@@ -133,7 +133,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function setup(rt: StubRuntime, extra: { initialTail?: number } = {}) {
+function setup(rt: StubRuntime, extra: { initialTail?: number; initialSince?: number } = {}) {
   const bus = new EventBus();
   const seen: StackEvent[] = [];
   bus.subscribe((e) => seen.push(e));
@@ -226,6 +226,35 @@ describe('engine feed', () => {
     await feed.done;
     expect(rt.logFollows.every((f) => f.ch.signal!.aborted)).toBe(true);
     expect(rt.statsFollows.every((f) => f.ch.signal!.aborted)).toBe(true);
+  });
+
+  it('with initialSince, reads the lines of containers that already exited (a one-shot `up` ran) once', async () => {
+    const rt = new StubRuntime();
+    rt.containers = [container('done', 'job', 1, { state: 'exited', exitCode: 0 })];
+    const { abort, feed, kinds } = setup(rt, { initialSince: 1000 });
+    await until(() => rt.logFollows.length === 1, 'the log read');
+    expect(rt.logFollows[0]).toMatchObject({ id: 'done', opts: { since: 1000 } });
+    expect(rt.statsFollows).toEqual([]);
+    rt.logFollows[0]!.ch.push({
+      stream: 'stdout',
+      message: 'job output',
+      time: '2026-01-01T00:00:01.000000000Z',
+    });
+    rt.logFollows[0]!.ch.end();
+    await until(() => kinds('log').length === 1, 'the line');
+    expect(kinds('log')[0]).toMatchObject({ service: 'job', replica: 1, message: 'job output' });
+    abort.abort();
+    await feed.done;
+  });
+
+  it('without initialSince (the live UI on a running stack), exited containers are not read', async () => {
+    const rt = new StubRuntime();
+    rt.containers = [container('done', 'job', 1, { state: 'exited', exitCode: 0 })];
+    const { seen, abort, feed } = setup(rt);
+    await until(() => seen.length > 0, 'the snapshot');
+    expect(rt.logFollows).toEqual([]);
+    abort.abort();
+    await feed.done;
   });
 
   it('asks the engine for the start time of running containers the list gives without one', async () => {

@@ -3,6 +3,7 @@ import { EventBus } from '../../../src/events/bus.js';
 import type { StackEvent } from '../../../src/events/types.js';
 import { ensureImages } from '../../../src/reconciler/images.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
+import type { BuildRequest } from '../../../src/runtime/types.js';
 import { makeStack } from '../helpers/stack-factory.js';
 
 const build = { context: '/srv/demo/app', args: { A: '1', B: null }, labels: { team: 'x' }, target: 'prod' };
@@ -75,5 +76,97 @@ describe('ensureImages', () => {
     fake.clearCalls();
     await ensureImages(fake, makeStack('d', { x: { image: 'remote/x', pull_policy: 'always' } }), ['x']);
     expect(fake.calls.map((c) => c.method)).toContain('pullImage');
+  });
+});
+
+describe('ensureImages: BuildKit keys, build order and pull fallbacks', () => {
+  let fake: FakeRuntime;
+  beforeEach(() => {
+    fake = new FakeRuntime();
+  });
+
+  it('a build that uses another service’s image as a named context waits for that build and names its image', async () => {
+    const stack = makeStack('demo', {
+      base: { image: undefined, build: { context: '/b', args: {}, labels: {} } },
+      top: {
+        image: undefined,
+        build: {
+          context: '/t',
+          args: {},
+          labels: {},
+          additional_contexts: { base: 'service:base', docs: '/d' },
+        },
+      },
+    });
+    await ensureImages(fake, stack, ['top']);
+    const builds = fake.calls.filter((c) => c.method === 'buildImage').map((c) => c.args[0] as BuildRequest);
+    expect(builds.map((b) => b.tags[0])).toEqual(['demo-base', 'demo-top']);
+    expect(builds[1]?.additionalContexts).toEqual({ base: 'docker-image://demo-base', docs: '/d' });
+  });
+
+  it('build secrets become file or environment sources under their target name', async () => {
+    const stack = makeStack('demo', {
+      app: {
+        image: undefined,
+        build: {
+          context: '/a',
+          args: {},
+          labels: {},
+          secrets: [
+            { source: 'tok', target: '/run/secrets/tok' },
+            { source: 'env', target: '/run/secrets/npmrc' },
+          ],
+        },
+      },
+    });
+    stack.secrets = {
+      tok: { name: 'demo_tok', file: '/s/tok.txt', external: false, labels: {} },
+      env: { name: 'demo_env', environment: 'NPM_TOKEN', external: false, labels: {} },
+    };
+    await ensureImages(fake, stack, ['app']);
+    const req = fake.calls.find((c) => c.method === 'buildImage')?.args[0] as BuildRequest;
+    expect(req.secrets).toEqual([
+      { id: 'tok', file: '/s/tok.txt' },
+      { id: 'npmrc', env: 'NPM_TOKEN' },
+    ]);
+  });
+
+  it('pull_policy: always pulls a named image that could also be built, and builds it when the pull fails', async () => {
+    const stack = makeStack('demo', {
+      app: {
+        image: 'reg.example/app:1',
+        pull_policy: 'always',
+        build: { context: '/a', args: {}, labels: {} },
+      },
+    });
+    const bus = new EventBus();
+    const warnings: string[] = [];
+    bus.subscribe((e) => (e.kind === 'warning' ? warnings.push(e.message) : undefined));
+    const ids = await ensureImages(fake, stack, ['app'], { bus });
+    expect(fake.calls.map((c) => c.method)).toEqual(['inspectImage', 'pullImage', 'buildImage']);
+    expect(warnings[0]).toMatch(/service app: pulling reg\.example\/app:1 failed; building it/);
+    expect(ids.app).toMatch(/^sha256:built/);
+  });
+
+  it('up --pull never turns a missing image into an error even with pull_policy: always', async () => {
+    const stack = makeStack('demo', { x: { image: 'remote/x', pull_policy: 'always' } });
+    await expect(ensureImages(fake, stack, ['x'], { pull: 'never' })).rejects.toThrow(/pull_policy: never/);
+    expect(fake.calls.map((c) => c.method)).toEqual(['inspectImage']);
+  });
+
+  it('independent builds go to the runtime as one batch, a build using another’s image in the next', async () => {
+    const batches: string[][] = [];
+    const original = fake.buildImages.bind(fake);
+    fake.buildImages = async (reqs, onProgress) => {
+      batches.push(reqs.map((r) => r.tags[0] as string));
+      return original(reqs, onProgress);
+    };
+    const b = (extra = {}) => ({
+      image: undefined,
+      build: { context: '/x', args: {}, labels: {}, ...extra },
+    });
+    const stack = makeStack('demo', { a: b(), c: b(), d: b({ additional_contexts: { a: 'service:a' } }) });
+    await ensureImages(fake, stack, ['a', 'c', 'd']);
+    expect(batches).toEqual([['demo-a', 'demo-c'], ['demo-d']]);
   });
 });

@@ -43,25 +43,23 @@ describe('rolling updates', () => {
 
   const names = async () => (await fake.listContainers({}, { all: true })).map((c) => c.name).sort();
 
-  it('start-first plans one replica at a time: new replica, health, alias swap, old one out, rename', async () => {
+  it('start-first plans one replica at a time: new replica, health, alias swap, old one stopped on its network, rename', async () => {
     expect(renderPlan(await planFor(fake, web('2')))).toBe(
       [
         '#1 create container demo-web-1-next (config changed: environment (rolling, start-first))',
         '#2 start container demo-web-1-next (new replica) after #1',
         '#3 disconnect container demo-web-1-next from demo_default (healthy: take the service aliases) after #2',
         '#4 connect container demo-web-1-next to demo_default (with the service aliases) after #3',
-        '#5 disconnect container demo-web-1 from demo_default (replaced: leave the service aliases) after #4',
-        '#6 stop container demo-web-1 (replaced) after #5',
-        '#7 remove container demo-web-1 (replaced) after #6',
-        '#8 rename container demo-web-1-next (to demo-web-1) after #7',
-        '#9 create container demo-web-2-next (config changed: environment (rolling, start-first)) after #8',
-        '#10 start container demo-web-2-next (new replica) after #9',
-        '#11 disconnect container demo-web-2-next from demo_default (healthy: take the service aliases) after #10',
-        '#12 connect container demo-web-2-next to demo_default (with the service aliases) after #11',
-        '#13 disconnect container demo-web-2 from demo_default (replaced: leave the service aliases) after #12',
-        '#14 stop container demo-web-2 (replaced) after #13',
-        '#15 remove container demo-web-2 (replaced) after #14',
-        '#16 rename container demo-web-2-next (to demo-web-2) after #15',
+        '#5 stop container demo-web-1 (replaced) after #4',
+        '#6 remove container demo-web-1 (replaced) after #5',
+        '#7 rename container demo-web-1-next (to demo-web-1) after #6',
+        '#8 create container demo-web-2-next (config changed: environment (rolling, start-first)) after #7',
+        '#9 start container demo-web-2-next (new replica) after #8',
+        '#10 disconnect container demo-web-2-next from demo_default (healthy: take the service aliases) after #9',
+        '#11 connect container demo-web-2-next to demo_default (with the service aliases) after #10',
+        '#12 stop container demo-web-2 (replaced) after #11',
+        '#13 remove container demo-web-2 (replaced) after #12',
+        '#14 rename container demo-web-2-next (to demo-web-2) after #13',
         '',
       ].join('\n'),
     );

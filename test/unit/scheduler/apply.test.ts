@@ -1,8 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../src/events/bus.js';
 import type { StackEvent } from '../../../src/events/types.js';
 import { EngineError } from '../../../src/core/errors.js';
 import { applyPlan, throwIfFailed } from '../../../src/scheduler/apply.js';
+import { planDown, planRestart } from '../../../src/reconciler/lifecycle.js';
+import { observe } from '../../../src/reconciler/observe.js';
 import { FakeRuntime } from '../../../src/runtime/fake.js';
 import { planFor, up } from '../helpers/converge.js';
 import { dep, makeStack } from '../helpers/stack-factory.js';
@@ -108,5 +110,80 @@ describe('applyPlan', () => {
     const result = await applyPlan(fake, plan, { concurrency: 3 });
     expect(result.failed).toEqual([]);
     expect(peak).toBe(3);
+  });
+});
+
+describe('applyPlan: stops wait outside the engine-work cap', () => {
+  const GRACE_MS = 10_000;
+  let fake: FakeRuntime;
+  /** Container name → [start, end] of its stop, in fake-clock ms. */
+  let stops: Map<string, [number, number?]>;
+  const names = new Map<string, string>();
+  beforeEach(async () => {
+    fake = new FakeRuntime();
+    fake.addImage(IMAGE);
+    // 12 services whose main process ignores SIGTERM, plus web → db to check the order.
+    const services: Record<string, object> = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`s${i}`, {}]),
+    );
+    await up(fake, makeStack('grace', { ...services, db: {}, web: { depends_on: { db: dep() } } }));
+    for (const c of await fake.listContainers({ 'io.tsstack.project': 'grace' }, { all: true }))
+      names.set(c.id, c.name);
+    stops = new Map();
+    // Each stop sits out its whole grace period, as the engine does before it kills.
+    const original = fake.stopContainer.bind(fake);
+    fake.stopContainer = async (id, t) => {
+      const name = names.get(id) ?? id;
+      stops.set(name, [Date.now()]);
+      await new Promise((r) => setTimeout(r, GRACE_MS));
+      (stops.get(name) as [number, number?])[1] = Date.now();
+      return original(id, t);
+    };
+    vi.useFakeTimers({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('down of 14 services at concurrency 4 takes two grace periods (web, then db), not 14/4', async () => {
+    const plan = planDown(await observe(fake, 'grace'));
+    const done = applyPlan(fake, plan, { concurrency: 4 });
+    await vi.advanceTimersByTimeAsync(GRACE_MS);
+    // After one grace period every stop without a dependent has ended, all of them side by side.
+    const first = [...stops].filter(([n]) => n !== 'grace-db-1');
+    expect(first).toHaveLength(13);
+    for (const [, [start, end]] of first) expect([start, end]).toEqual([0, GRACE_MS]);
+    // db is stopped only after web, its dependent, is stopped.
+    expect(stops.get('grace-db-1')).toEqual([GRACE_MS]);
+    await vi.advanceTimersByTimeAsync(GRACE_MS);
+    const result = await done;
+    expect(result.failed).toEqual([]);
+    expect(stops.get('grace-db-1')).toEqual([GRACE_MS, 2 * GRACE_MS]);
+    expect(await fake.listContainers({ 'io.tsstack.project': 'grace' }, { all: true })).toEqual([]);
+  });
+
+  it('the stop lane has its own bound (waitConcurrency)', async () => {
+    const plan = planDown(await observe(fake, 'grace'));
+    const done = applyPlan(fake, plan, { concurrency: 4, waitConcurrency: 5 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stops.size).toBe(5);
+    await vi.advanceTimersByTimeAsync(10 * GRACE_MS);
+    expect((await done).failed).toEqual([]);
+  });
+
+  it('restart (a stop, then a start) runs in the same lane', async () => {
+    const restarted: number[] = [];
+    fake.restartContainer = async () => {
+      restarted.push(Date.now());
+      await new Promise((r) => setTimeout(r, GRACE_MS));
+    };
+    const plan = planRestart(await observe(fake, 'grace'), {
+      services: ['s0', 's1', 's2', 's3', 's4', 's5'],
+    });
+    const done = applyPlan(fake, plan, { concurrency: 2 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(restarted).toEqual([0, 0, 0, 0, 0, 0]);
+    await vi.advanceTimersByTimeAsync(GRACE_MS);
+    expect((await done).failed).toEqual([]);
   });
 });

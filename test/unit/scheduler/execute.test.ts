@@ -50,35 +50,6 @@ describe('executeDag', () => {
     expect(peak).toBe(3);
   });
 
-  it('uncapped nodes (host processes) run beside the capped ones without taking a slot', async () => {
-    const held = deferred();
-    let capped = 0;
-    let cappedPeak = 0;
-    const started: string[] = [];
-    const run = (id: string) => async (): Promise<void> => {
-      started.push(id);
-      if (id.startsWith('c')) {
-        capped++;
-        cappedPeak = Math.max(cappedPeak, capped);
-      }
-      await held.promise;
-      if (id.startsWith('c')) capped--;
-    };
-    const nodes = [
-      ...Array.from({ length: 3 }, (_, i) => node(`c${i}`, [], run(`c${i}`))),
-      ...Array.from({ length: 5 }, (_, i) => ({ ...node(`p${i}`, [], run(`p${i}`)), uncapped: true })),
-    ];
-    const result = executeDag(nodes, { concurrency: 2 });
-    await new Promise((r) => setTimeout(r, 5));
-    // All five uncapped nodes run while the two slots are busy; the third capped node waits for a slot.
-    expect(started.filter((s) => s.startsWith('p'))).toHaveLength(5);
-    expect(started.filter((s) => s.startsWith('c'))).toHaveLength(2);
-    held.resolve();
-    const out = await result;
-    expect([...out.values()].every((o) => o.status === 'done')).toBe(true);
-    expect(cappedPeak).toBe(2);
-  });
-
   it('starts a dependent the moment its dependency is done, without waiting for unrelated nodes', async () => {
     const slow = deferred();
     const started: string[] = [];
@@ -253,5 +224,95 @@ describe('executeDag gates and optional edges', () => {
     ctl.abort();
     const out = await result;
     expect(out.get('waiting')?.status).not.toBe('done');
+  });
+});
+
+describe('executeDag waiting lane', () => {
+  /** A node whose run holds until the test releases it, recording when it starts. */
+  const held = (id: string, deps: string[], started: string[], waits: boolean) => {
+    const d = deferred();
+    const n: DagNode = {
+      ...node(id, deps, () => {
+        started.push(id);
+        return d.promise;
+      }),
+      waits,
+    };
+    return { n, release: () => d.resolve() };
+  };
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('runs 12 waiting nodes side by side under a work cap of 4, not 4 at a time', async () => {
+    const started: string[] = [];
+    const stops = Array.from({ length: 12 }, (_, i) => held(`stop${i}`, [], started, true));
+    const result = executeDag(
+      stops.map((s) => s.n),
+      { concurrency: 4, waitConcurrency: 50 },
+    );
+    await tick();
+    // All twelve are in flight at once before any finished: one grace period, not three.
+    expect(started).toHaveLength(12);
+    for (const s of stops) s.release();
+    const out = await result;
+    expect([...out.values()].every((o) => o.status === 'done')).toBe(true);
+  });
+
+  it('bounds the waiting lane by waitConcurrency and the work lane by concurrency, independently', async () => {
+    const started: string[] = [];
+    const waiting = Array.from({ length: 6 }, (_, i) => held(`w${i}`, [], started, true));
+    const work = Array.from({ length: 6 }, (_, i) => held(`k${i}`, [], started, false));
+    const result = executeDag(
+      [...waiting, ...work].map((s) => s.n),
+      { concurrency: 2, waitConcurrency: 3 },
+    );
+    await tick();
+    // A full waiting lane does not keep work from starting, and the other way round.
+    expect(started.filter((id) => id.startsWith('w'))).toHaveLength(3);
+    expect(started.filter((id) => id.startsWith('k'))).toHaveLength(2);
+    waiting[0]?.release();
+    await tick();
+    expect(started.filter((id) => id.startsWith('w'))).toHaveLength(4);
+    expect(started.filter((id) => id.startsWith('k'))).toHaveLength(2);
+    for (const s of [...waiting, ...work]) s.release();
+    await tick();
+    for (const s of [...waiting, ...work]) s.release();
+    await result;
+    expect(started).toHaveLength(12);
+  });
+
+  it('keeps dependency order among waiting nodes: a dependency starts only once its dependents are done', async () => {
+    const started: string[] = [];
+    // Stopping in reverse depends_on order: both webs first, then the db they use.
+    const web1 = held('web1', [], started, true);
+    const web2 = held('web2', [], started, true);
+    const db = held('db', ['web1', 'web2'], started, true);
+    const result = executeDag([web1.n, web2.n, db.n], { concurrency: 1, waitConcurrency: 50 });
+    await tick();
+    expect(started).toEqual(['web1', 'web2']);
+    web1.release();
+    await tick();
+    expect(started).toEqual(['web1', 'web2']);
+    web2.release();
+    await tick();
+    expect(started).toEqual(['web1', 'web2', 'db']);
+    db.release();
+    await result;
+  });
+
+  it('without waitConcurrency, waiting nodes get a lane as wide as concurrency', async () => {
+    const started: string[] = [];
+    const stops = Array.from({ length: 5 }, (_, i) => held(`s${i}`, [], started, true));
+    const result = executeDag(
+      stops.map((s) => s.n),
+      { concurrency: 2 },
+    );
+    await tick();
+    expect(started).toHaveLength(2);
+    for (let i = 0; i < 3; i++) {
+      for (const s of stops) s.release();
+      await tick();
+    }
+    await result;
+    expect(started).toHaveLength(5);
   });
 });

@@ -65,6 +65,8 @@ describe('references to services', () => {
     image: x
     depends_on:
       queue: { condition: service_healthy }
+    ipc: service:shm
+    pid: service:pids
 `),
     ).toEqual([
       'stack.yml:6:22 services.web.depends_on[1]: depends on "dbb" is not a service in this stack (did you mean "db"?)',
@@ -72,6 +74,8 @@ describe('references to services', () => {
       'stack.yml:8:19 services.web.network_mode: network_mode uses "proxy" is not a service in this stack',
       'stack.yml:9:20 services.web.volumes_from[0]: volumes_from "data" is not a service in this stack',
       'stack.yml:13:7 services.worker.depends_on.queue: depends on "queue" is not a service in this stack',
+      'stack.yml:14:10 services.worker.ipc: ipc uses "shm" is not a service in this stack',
+      'stack.yml:15:10 services.worker.pid: pid uses "pids" is not a service in this stack',
     ]);
   });
 });
@@ -118,6 +122,29 @@ describe('dependency cycles', () => {
     network_mode: service:a
 `),
     ).toEqual(['stack.yml:4:13 services.a.links[0]: dependency cycle: a → b → a']);
+  });
+
+  it('cycles through volumes_from and ipc are located at the key that makes them', () => {
+    expect(
+      check(`services:
+  a:
+    image: x
+    volumes_from: [b]
+  b:
+    image: x
+    ipc: service:a
+`),
+    ).toEqual(['stack.yml:4:20 services.a.volumes_from[0]: dependency cycle: a → b → a']);
+    expect(
+      check(`services:
+  a:
+    image: x
+    ipc: service:b
+  b:
+    image: x
+    pid: service:a
+`),
+    ).toEqual(['stack.yml:4:5 services.a.ipc: dependency cycle: a → b → a']);
   });
 
   it('two separate cycles are both reported', () => {
@@ -335,6 +362,28 @@ describe('host ports on the swarm target (swarmkit rules, docs/swarm.md)', () =>
       'stack.yml:4:21 services.a.depends_on[1]: depends on "nope" is not a service in this stack',
       'stack.yml:4:18 services.a.depends_on[0]: dependency cycle: a → b → a',
       'stack.yml:8:3 services.c!: service name "c!" is invalid: use letters, digits, "_", "." and "-", starting with a letter or digit',
+    ]);
+  });
+});
+
+describe('mount points', () => {
+  it('two volumes at the same container path: the second is reported, paths compared after cleaning', () => {
+    expect(
+      check(`services:
+  web:
+    image: x
+    volumes:
+      - ./a:/data
+      - /cache
+      - named:/data/
+      - type: tmpfs
+        target: /cache
+volumes:
+  named: {}
+`),
+    ).toEqual([
+      'stack.yml:7:9 services.web.volumes[2]: container path "/data" is already mounted by services.web.volumes[0]',
+      'stack.yml:8:9 services.web.volumes[3]: container path "/cache" is already mounted by services.web.volumes[1]',
     ]);
   });
 });

@@ -112,12 +112,58 @@ describe('loadStack', () => {
     expect(err.problems.map((p) => p.message)).toEqual(['required variable N is missing a value: need N']);
   });
 
+  it('a list entry that fails to interpolate is reported once, not again as an empty key', async () => {
+    const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: x\n    environment: ["A=b$;c"]\n' });
+    const err = await specError(loadStack(opts(dir)));
+    expect(err.problems.map((p) => `${p.location?.line}:${p.location?.col} ${p.message}`)).toEqual([
+      '4:23 invalid interpolation format in "A=b$;c"; write $$ for a literal $',
+    ]);
+  });
+
   it('reports YAML errors of all files without going further', async () => {
     const dir = project({ 'a.yml': 'services: [\n', 'b.yml': 'x: &a 1\ny: *b\n' });
     const err = await specError(loadStack(opts(dir, { files: ['a.yml', 'b.yml'] })));
     const files = err.problems.map((p) => p.location?.file);
     expect(files).toContain('a.yml');
     expect(files).toContain('b.yml');
+  });
+
+  it('leaves out networks, volumes, secrets and configs no enabled service uses, as Compose does', async () => {
+    const dir = project({
+      'compose.yaml': [
+        'services:',
+        '  web:',
+        '    image: x',
+        '    networks: [front]',
+        '    volumes: [data:/data]',
+        '    secrets: [token]',
+        '    build: { context: ., secrets: [npmrc] }',
+        '  debug:',
+        '    image: x',
+        '    profiles: [debug]',
+        '    volumes: [traces:/t]',
+        '    configs: [tracing]',
+        'networks: { front: {}, back: {} }',
+        'volumes: { data: {}, traces: {}, spare: { external: true } }',
+        'secrets: { token: { file: ./t }, npmrc: { file: ./n }, old: { file: ./o } }',
+        'configs: { tracing: { file: ./c } }',
+      ].join('\n'),
+    });
+    const plain = (await loadStack(opts(dir))).stack;
+    expect(
+      [plain.networks, plain.volumes, plain.secrets, plain.configs].map((r) => Object.keys(r).sort()),
+    ).toEqual([['front'], ['data'], ['npmrc', 'token'], []]);
+    const debug = (await loadStack(opts(dir, { profiles: ['debug'] }))).stack;
+    expect(Object.keys(debug.volumes).sort()).toEqual(['data', 'traces']);
+    expect(Object.keys(debug.configs)).toEqual(['tracing']);
+  });
+
+  it('still checks what no service uses', async () => {
+    const dir = project({
+      'compose.yaml': 'services:\n  web:\n    image: x\nvolumes:\n  spare:\n    name: "../x"\n',
+    });
+    const err = await specError(loadStack(opts(dir)));
+    expect(err.message).toMatch(/compose\.yaml:6:11 volumes\.spare\.name/);
   });
 
   it('returns an empty stack with allowMissing and -p when there is no file', async () => {

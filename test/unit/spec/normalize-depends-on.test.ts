@@ -24,6 +24,49 @@ describe('depends_on', () => {
     });
   });
 
+  it('links, network_mode / ipc / pid of service:x and volumes_from add implicit entries, as in Compose', () => {
+    const { stack, problems } = normalizeYaml(`services:
+  db: { image: x }
+  cache: { image: x }
+  data: { image: x }
+  files: { image: x }
+  net: { image: x }
+  shm: { image: x }
+  pids: { image: x }
+  web:
+    image: x
+    links: ["db:database", cache]
+    network_mode: service:net
+    ipc: service:shm
+    pid: service:pids
+    volumes_from: [data, "files:ro", "container:outside"]
+`);
+    expect(formatted(problems)).toEqual([]);
+    const started = { condition: 'service_started', required: true };
+    expect(stack.services.web!.depends_on).toEqual({
+      db: { ...started, restart: true },
+      cache: { ...started, restart: true },
+      net: { ...started, restart: true },
+      shm: { ...started, restart: true },
+      pids: { ...started, restart: true },
+      data: { ...started, restart: false },
+      files: { ...started, restart: false },
+    });
+  });
+
+  it('a written depends_on entry wins over the implicit one', () => {
+    const { stack } = normalizeYaml(`${base}    links: [db]
+    volumes_from: [cache]
+    depends_on:
+      db: { condition: service_healthy }
+      cache: { condition: service_started, restart: true }
+`);
+    expect(stack.services.web!.depends_on).toEqual({
+      db: { condition: 'service_healthy', required: true, restart: false },
+      cache: { condition: 'service_started', required: true, restart: true },
+    });
+  });
+
   it('a missing optional dependency is a located warning', () => {
     const { warnings, problems } = normalizeYaml(
       `${base}    depends_on:\n      metrics: { required: false }\n`,

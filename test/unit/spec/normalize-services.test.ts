@@ -207,8 +207,64 @@ describe('profiles', () => {
     expect(active(['*'])).toEqual(['db', 'debug', 'helper', 'tools', 'web']);
   });
 
+  it('an optional dependency (required: false) does not pull in a service its profiles disable, as in Compose', () => {
+    const optional = `services:
+  web:
+    image: x
+    depends_on:
+      metrics: { condition: service_started, required: false }
+      db: { condition: service_started }
+  metrics: { image: x, profiles: [monitoring] }
+  db: { image: x, profiles: [backend] }
+`;
+    expect(Object.keys(normalizeYaml(optional).stack.services).sort()).toEqual(['db', 'web']);
+    expect(Object.keys(normalizeYaml(optional, { profiles: ['monitoring'] }).stack.services).sort()).toEqual([
+      'db',
+      'metrics',
+      'web',
+    ]);
+  });
+
   it('the enabled profiles are recorded on the stack', () => {
     expect(normalizeYaml(doc, { profiles: ['ops'] }).stack.profiles).toEqual(['ops']);
+  });
+});
+
+describe('resources set twice', () => {
+  it('a service-level value and a deploy.resources value for the same setting must agree, as in Compose', () => {
+    const { problems } = normalizeYaml(`services:
+  web:
+    image: x
+    cpus: 1.5
+    mem_limit: 1g
+    mem_reservation: 64m
+    pids_limit: -1
+    deploy:
+      resources:
+        limits: { cpus: "0.5", memory: 1024m, pids: 100 }
+        reservations: { memory: 32m }
+`);
+    expect(formatted(problems)).toEqual([
+      'stack.yml:4:11 services.web.cpus: cpus (1.5) and deploy.resources.limits.cpus (0.5) differ; set only one',
+      'stack.yml:6:22 services.web.mem_reservation: mem_reservation (67108864) and deploy.resources.reservations.memory (33554432) differ; set only one',
+      'stack.yml:7:17 services.web.pids_limit: pids_limit (-1) and deploy.resources.limits.pids (100) differ; set only one',
+    ]);
+  });
+
+  it('one of them alone, or different settings, are fine', () => {
+    const { problems } = normalizeYaml(`services:
+  web:
+    image: x
+    cpus: 1.5
+    deploy: { resources: { limits: { memory: 1g } } }
+`);
+    expect(problems).toEqual([]);
+  });
+
+  it('memswap_limit: -1 is unlimited swap', () => {
+    const { stack, problems } = normalizeYaml('services:\n  web:\n    image: x\n    memswap_limit: -1\n');
+    expect(problems).toEqual([]);
+    expect(stack.services.web!.memswap_limit).toBe(-1);
   });
 });
 
@@ -250,7 +306,7 @@ describe('build', () => {
     });
   });
 
-  it('the long form: context, dockerfile, args list with a bare key from the variables, sizes', () => {
+  it('the long form: context, dockerfile, args list with a bare key from the variables (left out when unset, as in Compose), sizes', () => {
     const { stack, problems } = buildOf(`
       context: ../svc
       dockerfile: docker/Dockerfile.dev
@@ -264,7 +320,7 @@ describe('build', () => {
       context: '/svc',
       dockerfile: 'docker/Dockerfile.dev',
       target: 'dev',
-      args: { VERSION: '1.2', TOKEN: 't0k', UNSET: null },
+      args: { VERSION: '1.2', TOKEN: 't0k' },
       labels: {},
       shm_size: 256 * 1024 * 1024,
       cache_from: ['app:latest'],
@@ -342,7 +398,7 @@ services:
     logging: { driver: json-file, options: { max-size: 10m } }
     deploy:
       resources:
-        limits: { cpus: "1.5", memory: 512m }
+        limits: { cpus: "0.50", memory: 1024m }
         reservations: { memory: 128m }
       restart_policy: { condition: on-failure, delay: 5s, max_attempts: 3 }
       update_config: { parallelism: 2, order: start-first }
@@ -361,7 +417,7 @@ services:
     expect(web.deploy).toEqual({
       labels: {},
       resources: {
-        limits: { cpus: 1.5, memory: 512 * 1024 ** 2 },
+        limits: { cpus: 0.5, memory: 1024 ** 3 },
         reservations: { memory: 128 * 1024 ** 2 },
       },
       restart_policy: { condition: 'on-failure', delay: 5000, max_attempts: 3 },

@@ -49,7 +49,7 @@ describe('short volume syntax', () => {
     expect(volumesOf('      - /data')).toEqual([{ type: 'volume', target: '/data', read_only: false }]);
   });
 
-  it('propagation, nocopy and consistency modes', () => {
+  it('propagation and nocopy modes; a consistency mode is accepted and dropped, as Compose does', () => {
     expect(volumesOf('      - ../src:/src:rshared,cached\n      - cache:/c:nocopy')).toEqual([
       {
         type: 'bind',
@@ -57,9 +57,31 @@ describe('short volume syntax', () => {
         target: '/src',
         read_only: false,
         bind: { create_host_path: true, propagation: 'rshared' },
-        consistency: 'cached',
       },
       { type: 'volume', source: 'cache', target: '/c', read_only: false, volume: { nocopy: true } },
+    ]);
+  });
+});
+
+describe('container paths are cleaned as Compose does (path.Clean)', () => {
+  it('a trailing slash, doubled slashes, . and .. in short and long syntax', () => {
+    const targets = volumesOf(
+      [
+        '      - ./html/:/var/www/html/',
+        '      - named:/data//x/./y/../z',
+        '      - /anon/',
+        '      - /',
+        '      - { type: bind, source: ./src/, target: /src/ }',
+        '      - { type: tmpfs, target: /run// }',
+      ].join('\n'),
+    ).map((v) => [v.source, v.target]);
+    expect(targets).toEqual([
+      ['/project/html', '/var/www/html'],
+      ['named', '/data/x/z'],
+      [undefined, '/anon'],
+      [undefined, '/'],
+      ['/project/src', '/src'],
+      [undefined, '/run'],
     ]);
   });
 });

@@ -35,7 +35,7 @@ services:
       retries: 3
     deploy:
       replicas: 2
-      resources: { limits: { cpus: "0.5", memory: 512m } }
+      resources: { limits: { cpus: "0.5", memory: 1g } }
       restart_policy: { condition: on-failure, delay: 5s }
       update_config: { parallelism: 1, delay: 10s, order: start-first }
     stop_grace_period: 1m
@@ -108,7 +108,7 @@ describe('printStack', () => {
     });
     expect(web.stop_grace_period).toBe('1m');
     expect(web.mem_limit).toBe(1_073_741_824);
-    expect(web.deploy.resources.limits).toEqual({ cpus: 0.5, memory: 536_870_912 });
+    expect(web.deploy.resources.limits).toEqual({ cpus: 0.5, memory: 1_073_741_824 });
     expect(web.deploy.update_config).toEqual({
       parallelism: 1,
       delay: '10s',
@@ -199,6 +199,26 @@ describe('printStack', () => {
       'services:\n  a: { image: y }\n  b: { labels: { a: 2, z: 1 }, image: x }\n',
     ).stack;
     expect(printStack(a, 'yaml')).toBe(printStack(b, 'yaml'));
+  });
+
+  it('leaves out bind: when a long-syntax bind has only the default create_host_path: false, as Compose does', () => {
+    const { stack: s } = normalizeYaml(`services:
+  a:
+    image: x
+    volumes:
+      - { type: bind, source: /a, target: /a }
+      - { type: bind, source: /b, target: /b, bind: { create_host_path: true } }
+      - { type: bind, source: /c, target: /c, bind: { propagation: rslave } }
+`);
+    const printed = parse(printStack(s, 'yaml')) as {
+      services: { a: { volumes: { target: string; bind?: unknown }[] } };
+    };
+    expect(printed.services.a.volumes.map((v) => [v.target, v.bind])).toEqual([
+      ['/a', undefined],
+      ['/b', { create_host_path: true }],
+      ['/c', { create_host_path: false, propagation: 'rslave' }],
+    ]);
+    expect(normalizeYaml(printStack(s, 'yaml')).stack).toEqual(s);
   });
 
   it('keeps an explicitly empty network list (no default network on reload)', () => {

@@ -241,7 +241,7 @@ describe('validateSchema: warnings', () => {
       '  web:',
       '    image: a',
       '    blkio_config: { weight: 300 }',
-      '    build: { context: ., ssh: [default] }',
+      '    build: { context: ., isolation: hyperv }',
       '    networks:',
       '      front: { interface_name: eth1 }',
       '    volumes:',
@@ -251,7 +251,7 @@ describe('validateSchema: warnings', () => {
     ].join('\n');
     expect(warnings(yaml)).toEqual([
       '4:5 services.web.blkio_config: accepted but not implemented by tsstack yet; ignored',
-      '5:26 services.web.build.ssh: accepted but not implemented by tsstack yet; ignored',
+      '5:26 services.web.build.isolation: accepted but not implemented by tsstack yet; ignored',
       '7:16 services.web.networks.front.interface_name: accepted but not implemented by tsstack yet; ignored',
       '9:54 services.web.volumes[0].bind.recursive: accepted but not implemented by tsstack yet; ignored',
     ]);
@@ -281,10 +281,9 @@ describe('validateSchema: warnings', () => {
 });
 
 describe('unsupported-key warnings are honest', () => {
-  // The everything-file, adjusted where normalize rejects a form Compose accepts (reported as findings):
-  // `memswap_limit: -1` and the long syntax of `devices`; and `scale` agreeing with `deploy.replicas`.
-  const yaml = EVERYTHING_YAML.replace('memswap_limit: -1', 'memswap_limit: 2g')
-    .replace(', { source: /dev/sda, target: /dev/xvda, permissions: rwm }', '')
+  // The everything-file, adjusted where normalize rejects a form Compose accepts (reported as a finding):
+  // the long syntax of `devices`; and `scale` agreeing with `deploy.replicas`.
+  const yaml = EVERYTHING_YAML.replace(', { source: /dev/sda, target: /dev/xvda, permissions: rwm }', '')
     .replace('scale: "3"', 'scale: "2"')
     .replace(/^ {4}extends:.*\n/m, '')
     .replace(/^ {4}env_file:.*\n/m, '')
@@ -405,7 +404,7 @@ describe('schema and normalize agree on what Compose accepts', () => {
     return normalizeProject(raw).problems.map((p) => p.message);
   };
 
-  it.fails('memswap_limit: -1 (unlimited swap) normalizes', () => {
+  it('memswap_limit: -1 (unlimited swap) normalizes', () => {
     expect(normalizeProblems('services:\n  web:\n    image: a\n    memswap_limit: -1\n')).toEqual([]);
   });
 

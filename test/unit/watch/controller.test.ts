@@ -39,7 +39,10 @@ function stubRuntime(project: string, services: string[]) {
       return {
         stdout: Readable.from([]),
         stderr: Readable.from([]),
+        tty: false,
         resize: async () => {},
+        closed: Promise.resolve(),
+        close: () => {},
         exitCode: Promise.resolve(0),
       };
     },

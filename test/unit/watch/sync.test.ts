@@ -64,7 +64,10 @@ function recordingRuntime(execExit = 0) {
       return {
         stdout: Readable.from([]),
         stderr: Readable.from(execExit === 0 ? [] : [Buffer.from('rm: denied')]),
+        tty: false,
         resize: async () => {},
+        closed: Promise.resolve(),
+        close: () => {},
         exitCode: Promise.resolve(execExit),
       };
     },

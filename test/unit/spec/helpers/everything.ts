@@ -48,7 +48,7 @@ services:
     cpu_quota: "50000"
     cpu_rt_period: 1400us
     cpu_rt_runtime: 11000
-    cpus: "1.5"
+    cpus: "0.50"
     cpuset: "0-3"
     credential_spec: { config: my_credential_spec }
     depends_on:
@@ -99,8 +99,8 @@ services:
     links: [db:database]
     logging: { driver: json-file, options: { max-size: 200k, max-file: 10 } }
     mac_address: 02:42:ac:11:65:43
-    mem_limit: 1g
-    mem_reservation: 512m
+    mem_limit: 512M
+    mem_reservation: 20m
     mem_swappiness: 60
     memswap_limit: -1
     models: { llm: { endpoint_var: AI_URL } }
@@ -119,7 +119,7 @@ services:
     oom_kill_disable: "false"
     oom_score_adj: -500
     pid: host
-    pids_limit: "-1"
+    pids_limit: "100"
     platform: linux/amd64
     ports:
       - 3000
