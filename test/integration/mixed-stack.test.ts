@@ -146,8 +146,14 @@ describe('examples/mixed: containers and a host process in one graph', () => {
       expect(after?.pid).not.toBe(api?.pid);
       expect(await started(`${p.project}-db-1`)).toBe(db);
       expect(await started(`${p.project}-client-1`)).toBe(client);
-      // The attached session serves the control socket: another terminal's ps sees it supervised.
-      expect((await p.cli(['ps'])).stdout).toMatch(/api +running \S+ \(healthy\)/);
+      // The attached session serves the control socket: another terminal's ps sees it supervised. The server
+      // can answer before its next health probe (every 500 ms) has run, so ps may first say "starting".
+      expect(
+        await eventually(
+          async () => /api +running \S+ \(healthy\)/.test((await p.cli(['ps'])).stdout),
+          10_000,
+        ),
+      ).toBe(true);
     } finally {
       expect(await stopCli(cli, 60_000)).toBe(0);
     }

@@ -174,3 +174,47 @@ ${db}x-tsstack:
     expect(markedPids(p.project)).toEqual([]);
   }, 120_000);
 });
+
+describe('the commands that act on containers, given a host process', () => {
+  it('kill signals the whole process group (the supervisor then restarts it); pause, cp, top, port and wait refuse it in one line', async () => {
+    const p = await project(`services:
+${db}x-tsstack:
+  processes:
+    api:
+      # The shell and a child it forked: kill must reach both, as the whole group.
+      command: "sleep 301 & sleep 300"
+      restart: always
+`);
+    expect((await p.cli(['up', '-d', '--wait'])).code).toBe(0);
+    const before = markedPids(p.project);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    const dry = await p.cli(['kill', '--dry-run', '-s', 'TERM', 'api']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^kill -s SIGTERM process \S+-api-1 \(process group \d+\)$/m);
+    expect(markedPids(p.project)).toEqual(before);
+    const killed = await p.cli(['kill', 'api']);
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(killed.stderr).toMatch(/kill -s SIGKILL process \S+-api-1 \(process group \d+\)/);
+    // Every process of the old run is gone; restart: always brings up a new run.
+    expect(
+      await eventually(async () => {
+        const now = markedPids(p.project);
+        return now.length >= 2 && now.every((pid) => !before.includes(pid));
+      }, 30_000),
+    ).toBe(true);
+    // The container was not touched.
+    expect((await docker.getContainer(`${p.project}-db-1`).inspect()).State.Running).toBe(true);
+    for (const args of [
+      ['pause', 'api'],
+      ['cp', 'api:/etc/hostname', '-'],
+      ['top', 'api'],
+      ['port', 'api', '80'],
+      ['wait', 'api'],
+    ]) {
+      const r = await p.cli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/"api" is a host process, not a container: \w+ does not apply/);
+    }
+  }, 120_000);
+});
