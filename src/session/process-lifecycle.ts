@@ -62,8 +62,16 @@ export function withRememberedSpecs(observed: ObservedState, stack: Stack): void
 export function removeProcessFiles(project: string): void {
   if (findInstances(project).length > 0) return;
   const os = new LocalProcessOs();
-  for (const dir of [projectFolder(runtimeDir(), project), dirname(os.logPath(project, 'x', 1))])
-    rmSync(dir, { recursive: true, force: true });
+  for (const dir of [projectFolder(runtimeDir(), project), dirname(os.logPath(project, 'x', 1))]) {
+    try {
+      // The supervisor that was just told to exit may still be writing the last lines its processes left
+      // in their pipes, so a file can appear while the folder is removed (ENOTEMPTY): try again a while.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (err) {
+      // Everything ran is gone; only files are left, and the next down removes them.
+      process.stderr.write(`warning: could not remove ${dir}: ${(err as Error).message}\n`);
+    }
+  }
 }
 
 /** The process services among `services` (from the stack file, or the process table without one). */
