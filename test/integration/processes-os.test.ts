@@ -1,6 +1,7 @@
 // Host processes against the real operating system (no engine): process groups, output pipes and log
 // files, stops that leave no descendant behind (checked through /proc), health probes, restarts with
 // backoff, exit 127, and adoption of running processes by a new supervisor.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,12 @@ import { EventBus } from '../../src/events/bus.js';
 import type { StackEvent } from '../../src/events/types.js';
 import { readLogLines } from '../../src/runtime/process/log-file.js';
 import { LocalProcessOs } from '../../src/runtime/process/os.js';
-import { findInstances, scanMarked } from '../../src/runtime/process/proc-table.js';
+import {
+  findInstances,
+  groupHasLiveMember,
+  readStat,
+  scanMarked,
+} from '../../src/runtime/process/proc-table.js';
 import type { ProcessCreateSpec } from '../../src/runtime/process/types.js';
 import { ProcessSupervisor } from '../../src/scheduler/process-supervisor.js';
 import { ProcessTable } from '../../src/scheduler/process-table.js';
@@ -192,6 +198,20 @@ describe('host processes on the OS', () => {
     await table.stop(`${project}-api-1`);
     expect(marked()).toEqual([]);
     expect(await table.list()).toEqual([]);
+  });
+});
+
+describe('the process table', () => {
+  it('sees a group started just after its last read (a stop right after a start must wait for it)', async () => {
+    // Fill the short-lived cache of groups, then start a new group and ask at once.
+    expect(groupHasLiveMember(readStat(process.pid)!.pgid)).toBe(true);
+    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    await new Promise((resolve) => child.once('spawn', resolve));
+    try {
+      expect(groupHasLiveMember(child.pid!)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
 

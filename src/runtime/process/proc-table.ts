@@ -114,17 +114,22 @@ const GROUPS_TTL_MS = 40;
 /**
  * Whether group `pgid` has a process that is not a zombie. Zombies stay in their group until their new parent
  * reaps them, which some init processes do late; they hold nothing. One read of /proc serves every caller for
- * a few milliseconds, so fifty stops waiting at once read it a few times a second, not fifty times.
+ * a few milliseconds, so fifty stops waiting at once read it a few times a second, not fifty times. Only a
+ * yes is served from that read: a group started after it is not in it, and a stale no made a stop right
+ * after a start return at once with the process still running (processes-os.test.ts, under load).
  */
 export function groupHasLiveMember(pgid: number, root = '/proc'): boolean {
-  const now = Date.now();
-  if (!groupsCache || now - groupsCache.at > GROUPS_TTL_MS || root !== '/proc') {
-    const groups = new Set<number>();
-    for (const [, stat] of statsOfAll(root)) if (stat.state !== 'Z') groups.add(stat.pgid);
-    if (root !== '/proc') return groups.has(pgid);
-    groupsCache = { at: now, groups };
-  }
-  return groupsCache.groups.has(pgid);
+  if (
+    root === '/proc' &&
+    groupsCache &&
+    Date.now() - groupsCache.at <= GROUPS_TTL_MS &&
+    groupsCache.groups.has(pgid)
+  )
+    return true;
+  const groups = new Set<number>();
+  for (const [, stat] of statsOfAll(root)) if (stat.state !== 'Z') groups.add(stat.pgid);
+  if (root === '/proc') groupsCache = { at: Date.now(), groups };
+  return groups.has(pgid);
 }
 
 function statsOfAll(root: string): [number, Stat][] {
