@@ -10,6 +10,7 @@ import type { ProcessCondition, ProcessHost } from '../model/process-host.js';
 import type { ProcessCreateSpec, ProcessSummary } from '../runtime/process/types.js';
 import type { RemoteProcessHost } from '../supervisor/client.js';
 import { LocalProcessOs } from '../runtime/process/os.js';
+import { isAlive } from '../runtime/process/proc-table.js';
 import { ProcessTable } from '../scheduler/process-table.js';
 import type { Stack } from '../spec/types.js';
 import { connectSupervisor, startSupervisor } from '../supervisor/launch.js';
@@ -134,6 +135,12 @@ export async function shutDownSupervisor(access: ProcessAccess | undefined): Pro
   if (!access?.supervised || access.supervisor?.mode !== 'detached') return;
   const host = access.host as ProcessHost & { exit?: (how: 'shutdown') => Promise<void> };
   await host.exit?.('shutdown').catch(() => undefined);
+  // It writes the last lines its processes left in their pipes while it exits: wait for it (at most 5 s),
+  // so the processes' folders removed after this are not written again.
+  const pid = access.supervisor.pid;
+  // (A zombie waiting for its new parent to reap it counts as gone.)
+  for (const end = Date.now() + 5_000; Date.now() < end && isAlive(pid);)
+    await new Promise((r) => setTimeout(r, 50));
 }
 
 /** `exec`, `run` and the like act in containers: for a host process they say so in one line (exit 2). */
