@@ -61,6 +61,7 @@ export async function benchSync(EDITS: number): Promise<Row[]> {
       files: [path.join(dir, 'stack.yml')],
       profiles: [],
       services: { app: svc },
+      processes: {},
       networks: {},
       volumes: {},
       secrets: {},

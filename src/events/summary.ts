@@ -6,6 +6,8 @@ export type Tone = 'ok' | 'progress' | 'warn' | 'bad' | 'idle';
 
 export interface ServiceRow {
   name: string;
+  /** A host process, not containers. */
+  kind?: 'process';
   ready: number;
   desired: number;
   /** Human state: "healthy", "restarting in 8s", "exited (1)", "building 40%". */
@@ -64,6 +66,7 @@ export function serviceRow(svc: ServiceView, now: number): ServiceRow {
     : undefined;
   return {
     name: svc.name,
+    ...(svc.kind ? { kind: svc.kind } : {}),
     ready: reps.filter(isReady).length,
     desired: svc.desired ?? reps.length,
     state,
@@ -71,7 +74,7 @@ export function serviceRow(svc: ServiceView, now: number): ServiceRow {
     health: describeHealth(running),
     restarts: reps.reduce((n, r) => n + r.restarts, 0),
     lastExitCode: svc.lastExitCode,
-    ports: formatPorts(reps) || formatPorts([{ ports: svc.servicePorts ?? [] }]),
+    ports: formatPorts(reps, svc.kind === 'process') || formatPorts([{ ports: svc.servicePorts ?? [] }]),
     uptimeMs: started.length > 0 ? Math.max(0, now - Math.min(...started)) : undefined,
     cpuPercent: withStats.length > 0 ? withStats.reduce((n, r) => n + (r.cpuPercent ?? 0), 0) : undefined,
     memoryUsage: withStats.length > 0 ? withStats.reduce((n, r) => n + (r.memoryUsage ?? 0), 0) : undefined,
@@ -143,12 +146,15 @@ function describeHealth(running: readonly ReplicaView[]): string {
   return `${healthy}/${checked.length} healthy`;
 }
 
-function formatPorts(reps: readonly Pick<ReplicaView, 'ports'>[]): string {
+function formatPorts(reps: readonly Pick<ReplicaView, 'ports'>[], listens = false): string {
   const seen = new Set<string>();
   for (const r of reps) {
     for (const p of r.ports) {
       const host = p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? `${p.hostIp}:` : '';
-      seen.add(`${host}${p.hostPort}->${p.target}/${p.protocol}`);
+      // A host process listens on its port itself: nothing is forwarded.
+      seen.add(
+        listens ? `${host}${p.hostPort}/${p.protocol}` : `${host}${p.hostPort}->${p.target}/${p.protocol}`,
+      );
     }
   }
   return [...seen].join(', ');

@@ -23,6 +23,8 @@ export type StackEvent =
       files: string[];
       /** Desired replicas per service, when known (the UI shows ready/desired). */
       replicas?: Record<string, number>;
+      /** Which of `services` are host processes (`x-tsstack.processes`), not containers. */
+      processes?: string[];
     }
   | { kind: 'stack.invalid'; message: string }
   | { kind: 'plan.computed'; operations: number; text: string }
@@ -40,6 +42,8 @@ export type StackEvent =
       startedAt?: number;
       /** The engine's restart count for this container, when known. */
       restartCount?: number;
+      /** A host process's group leader: the event is about a process, `container` is its replica's name. */
+      pid?: number;
     }
   | {
       kind: 'container.health';

@@ -48,6 +48,8 @@ export interface ImageProgressView {
 
 export interface ServiceView {
   name: string;
+  /** A host process (`x-tsstack.processes`), not containers. */
+  kind?: 'process';
   /** Desired replicas when the stack said so; else the replicas we see stand in. */
   desired?: number;
   /** Sorted by replica number. */
@@ -121,10 +123,13 @@ export function reduce(state: ViewState, event: StackEvent, now: number): ViewSt
   switch (event.kind) {
     case 'stack.loaded': {
       let s: ViewState = { ...state, project: event.project };
+      const processes = new Set(event.processes ?? []);
       for (const name of event.services) {
         s = withService(s, name, (svc) => {
           const desired = event.replicas?.[name];
-          return desired === undefined || desired === svc.desired ? svc : { ...svc, desired };
+          const kind = processes.has(name) ? 'process' : undefined;
+          if ((desired === undefined || desired === svc.desired) && kind === svc.kind) return svc;
+          return { ...svc, ...(desired !== undefined ? { desired } : {}), ...(kind ? { kind } : {}) };
         });
       }
       const listed = new Set(event.services);

@@ -1,4 +1,5 @@
 /** What should exist for a project: the shapes desired(stack) fills and the planners read. */
+import type { ProcessCreateSpec } from '../runtime/process/types.js';
 import type { ContainerCreateSpec, NetworkCreateSpec, VolumeCreateSpec } from '../runtime/types.js';
 import type { DependsOn, UpdateConfig } from '../spec/types.js';
 
@@ -15,7 +16,10 @@ export interface DesiredService {
   name: string;
   replicas: number;
   containers: DesiredContainer[];
-  /** Explicit `depends_on` plus implicit needs (network_mode service:, volumes_from, links). */
+  /**
+   * Explicit `depends_on` plus implicit needs (network_mode service:, volumes_from, links), and the host
+   * processes of `x-tsstack.depends_on` (names are unique across services and processes).
+   */
   dependsOn: Record<string, DependsOn>;
   /** Engine names of the networks and volumes its containers use. */
   networks: string[];
@@ -31,9 +35,33 @@ export interface DesiredService {
   updateConfig?: UpdateConfig;
 }
 
+/** One replica of a host process: its start spec and config hash. */
+export interface DesiredProcess {
+  service: string;
+  replica: number;
+  name: string;
+  spec: ProcessCreateSpec;
+  hash: string;
+  fields: Record<string, string>;
+}
+
+/** A host process of `x-tsstack.processes`, planned beside the services in one graph. */
+export interface DesiredProcessService {
+  name: string;
+  replicas: number;
+  processes: DesiredProcess[];
+  /** Services and other processes it waits for, with their conditions. */
+  dependsOn: Record<string, DependsOn>;
+  /** Seconds between the stop signal and SIGKILL. */
+  stopTimeout: number;
+  /** False for a one-shot others wait to complete: once it exited 0 it is not started again. */
+  longRunning: boolean;
+}
+
 export interface DesiredState {
   project: string;
   services: Record<string, DesiredService>;
+  processes: Record<string, DesiredProcessService>;
   networks: DesiredNetwork[];
   volumes: DesiredVolume[];
 }

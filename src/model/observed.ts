@@ -1,4 +1,5 @@
 /** What exists for a project, as observe(runtime) reports it: found by tsstack's labels alone. */
+import type { ProcessSummary } from '../runtime/process/types.js';
 import type { ContainerSummary, NetworkSummary, VolumeSummary } from '../runtime/types.js';
 
 export interface ObservedContainer {
@@ -21,4 +22,6 @@ export interface ObservedState {
   containers: ObservedContainer[];
   networks: NetworkSummary[];
   volumes: VolumeSummary[];
+  /** Host processes, from their supervisor (or the process table): running ones and those it remembers. */
+  processes: ProcessSummary[];
 }

@@ -9,6 +9,7 @@ import type {
   NetworkCreateSpec,
   VolumeCreateSpec,
 } from '../runtime/types.js';
+import type { ProcessCreateSpec } from '../runtime/process/types.js';
 import type { DependencyCondition } from '../spec/types.js';
 
 /** What a dependent waits for before it starts. */
@@ -17,6 +18,8 @@ export interface ServiceCondition {
   condition: DependencyCondition;
   /** False: a dependency that fails or never gets there only warns. */
   required: boolean;
+  /** A host process (its supervisor answers the wait), not a service's containers. */
+  workload?: 'process';
 }
 
 interface OperationBase {
@@ -66,6 +69,11 @@ export type Operation = OperationBase &
     | { kind: 'container.disconnect'; ref: string; network: string }
     | { kind: 'container.rename'; ref: string; name: string }
     | { kind: 'image.remove' }
+    /** Host processes: `target` and `ref` are the replica's name (`<project>-<service>-<n>`). */
+    | { kind: 'process.start'; spec: ProcessCreateSpec }
+    | { kind: 'process.stop'; ref: string; timeout?: number }
+    | { kind: 'process.restart'; ref: string; timeout?: number }
+    | { kind: 'process.remove'; ref: string; timeout?: number }
   );
 
 export type OperationKind = Operation['kind'];

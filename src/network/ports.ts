@@ -11,6 +11,8 @@ import type { Plan } from '../model/plan.js';
 
 export interface PortClaim {
   service: string;
+  /** A host process listens on it itself (checked on every address: 0.0.0.0 when none is given). */
+  process?: boolean;
   hostIp: string;
   port: number;
   protocol: 'tcp' | 'udp';
@@ -41,6 +43,22 @@ export function portClaims(plan: Plan, observed: ObservedState): PortClaim[] {
         });
     }
   }
+  for (const op of plan.operations) {
+    if (op.kind !== 'process.start' || !op.service) continue;
+    // Its own earlier run still listening is stopped first (a recreate), or is the one being started.
+    const held = (observed.processes ?? []).some((p) => p.name === op.target && p.pid > 0);
+    if (held) continue;
+    for (const p of op.spec.ports) {
+      const hostIp = p.hostIp === 'localhost' ? '127.0.0.1' : (p.hostIp ?? '0.0.0.0');
+      claims.set(`${hostIp}:${p.port}/tcp`, {
+        service: op.service,
+        process: true,
+        hostIp,
+        port: p.port,
+        protocol: 'tcp',
+      });
+    }
+  }
   return [...claims.values()];
 }
 
@@ -69,8 +87,10 @@ export async function checkPortsFree(claims: PortClaim[]): Promise<void> {
   );
   const taken = results.filter((r) => !r.free).map((r) => r.c);
   if (taken.length === 0) return;
-  const lines = taken.map(
-    (c) => `service ${c.service}: host port ${c.hostIp}:${c.port}/${c.protocol} is already in use`,
+  const lines = taken.map((c) =>
+    c.process
+      ? `process ${c.service}: port ${c.hostIp}:${c.port}/${c.protocol} is already in use (it listens there itself)`
+      : `service ${c.service}: host port ${c.hostIp}:${c.port}/${c.protocol} is already in use`,
   );
   throw new EngineError(`${lines.join('\n')}\nnothing was created; free the port or change the mapping`);
 }

@@ -99,7 +99,18 @@ function sha256(text: string): string {
 
 /** The config hash of a create spec, with a short digest per field. */
 export function configHash(spec: ContainerCreateSpec): ConfigDigest {
-  const canon = canonicalSpec(spec);
+  return digestOf(canonicalSpec(spec));
+}
+
+/**
+ * The config hash of a host process: its command, working_dir, environment, health check, restart policy,
+ * stop signal and grace, and ports, by the names of the stack file (so a plan says "config changed: command").
+ */
+export function processConfigHash(view: Record<string, unknown>): ConfigDigest {
+  return digestOf(canonicalize(view) as Record<string, unknown>);
+}
+
+function digestOf(canon: Record<string, unknown>): ConfigDigest {
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(canon)) fields[k] = sha256(JSON.stringify(v)).slice(0, 8);
   return { hash: sha256(JSON.stringify(canon)), fields };

@@ -19,6 +19,7 @@ import { ensureImages } from './images.js';
 import { observe } from './observe.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
+import type { ProcessHost } from '../model/process-host.js';
 import { planActions, withDependencies, type PlanOptions } from './plan.js';
 import { renderPlan } from '../model/plan-text.js';
 
@@ -31,6 +32,11 @@ export interface ConvergeOptions extends PlanOptions {
   bus?: EventBus;
   concurrency?: number;
   signal?: AbortSignal;
+  /**
+   * The supervisor of the project's host processes (needed when the stack has any, or had: their processes
+   * are observed through it). Without one, processes are neither observed nor planned.
+   */
+  processes?: ProcessHost;
 }
 
 export interface ConvergeResult {
@@ -40,13 +46,12 @@ export interface ConvergeResult {
   result?: ApplyResult;
 }
 
-/** Fails (exit 2) when a named service is not in the stack. */
+/** Fails (exit 2) when a named service is not in the stack (a host process's name counts as one). */
 export function checkServiceNames(stack: Stack, names: string[] | undefined): void {
-  const unknown = (names ?? []).filter((n) => !(n in stack.services));
+  const known = [...Object.keys(stack.services), ...Object.keys(stack.processes ?? {})];
+  const unknown = (names ?? []).filter((n) => !known.includes(n));
   if (unknown.length > 0)
-    throw new UsageError(
-      `no such service: ${unknown.join(', ')} (services: ${Object.keys(stack.services).sort().join(', ')})`,
-    );
+    throw new UsageError(`no such service: ${unknown.join(', ')} (services: ${known.sort().join(', ')})`);
 }
 
 /**
@@ -95,7 +100,7 @@ export async function converge(
   checkServiceNames(stack, opts.services);
   const base = desired(stack);
   const selected = withDependencies(base, opts.services, opts.noDeps);
-  const selectedSpecs = selected.map((n) => stack.services[n] as ServiceSpec);
+  const selectedSpecs = selected.flatMap((n) => (stack.services[n] ? [stack.services[n]] : []));
   const usedNets = new Set(selected.flatMap((n) => base.services[n]?.networks ?? []));
   const usedVols = new Set(selected.flatMap((n) => base.services[n]?.volumes ?? []));
   await Promise.all([
@@ -119,13 +124,15 @@ export async function converge(
       bus: opts.bus,
       signal: opts.signal,
     }),
-    observe(runtime, stack.name),
+    observe(runtime, stack.name, opts.processes),
   ]);
   const want = withImageIds(base, imageIds);
   const plan = planActions(want, have, opts);
   opts.bus?.emit({ kind: 'plan.computed', operations: plan.operations.length, text: renderPlan(plan) });
   for (const note of plan.notes) opts.bus?.emit({ kind: 'warning', message: note });
   if (opts.dryRun || plan.operations.length === 0) return { plan, desired: want, observed: have };
+  if (!opts.processes && plan.operations.some((o) => o.kind.startsWith('process.')))
+    throw new UsageError('this stack has host processes, and no supervisor for them was started');
   await checkPortsFree(portClaims(plan, have));
   const creating = new Set(
     plan.operations.flatMap((o) => (o.kind === 'container.create' && o.service ? [o.service] : [])),
@@ -136,6 +143,7 @@ export async function converge(
     concurrency: opts.concurrency,
     signal: opts.signal,
     project: stack.name,
+    processes: opts.processes,
   });
   throwIfFailed(result);
   return { plan, desired: want, observed: have, result };

@@ -18,6 +18,7 @@ import type {
 import type { DependsOn, ServiceSpec, Stack } from '../spec/types.js';
 import { VERSION } from '../core/version.js';
 import { configHash, formatFieldDigests } from './config-hash.js';
+import { desiredProcesses } from './desired-processes.js';
 import { LABEL } from '../model/labels.js';
 import type { DesiredContainer, DesiredService, DesiredState } from '../model/desired.js';
 
@@ -41,8 +42,12 @@ export function containerName(stack: Stack, service: ServiceSpec, replica: numbe
 export function desired(stack: Stack, options: DesiredOptions = {}): DesiredState {
   const services: Record<string, DesiredService> = {};
   const completedTargets = new Set<string>();
-  for (const s of Object.values(stack.services))
-    for (const [dep, d] of Object.entries(s.depends_on))
+  const waits = [
+    ...Object.values(stack.services).flatMap((s) => [s.depends_on, s.process_depends_on]),
+    ...Object.values(stack.processes).map((p) => p.depends_on),
+  ];
+  for (const deps of waits)
+    for (const [dep, d] of Object.entries(deps))
       if (d.condition === 'service_completed_successfully') completedTargets.add(dep);
 
   for (const s of Object.values(stack.services)) {
@@ -72,6 +77,7 @@ export function desired(stack: Stack, options: DesiredOptions = {}): DesiredStat
   return {
     project: stack.name,
     services,
+    processes: desiredProcesses(stack, completedTargets),
     networks: desiredNetworks(stack, Object.values(stack.services)),
     volumes: desiredVolumes(stack),
   };
@@ -100,7 +106,10 @@ export function withImageIds(state: DesiredState, imageIds: Record<string, strin
   return { ...state, services };
 }
 
-/** Explicit and implicit dependencies; implicit ones (network/volume sharing, links) wait for start. */
+/**
+ * Explicit and implicit dependencies; implicit ones (network/volume sharing, links) wait for start. Host
+ * processes the service waits for (`x-tsstack.depends_on`) are among them: one graph for both kinds.
+ */
 export function serviceDependencies(stack: Stack, s: ServiceSpec): Record<string, DependsOn> {
   const deps: Record<string, DependsOn> = {};
   const implicit = (name: string): void => {
@@ -108,6 +117,8 @@ export function serviceDependencies(stack: Stack, s: ServiceSpec): Record<string
       deps[name] = { condition: 'service_started', required: true, restart: false };
   };
   for (const [name, d] of Object.entries(s.depends_on)) if (name in stack.services) deps[name] = d;
+  for (const [name, d] of Object.entries(s.process_depends_on ?? {}))
+    if (name in (stack.processes ?? {})) deps[name] = d;
   if (s.network_mode?.startsWith('service:')) implicit(s.network_mode.slice('service:'.length));
   for (const name of volumesFromServices(stack, s)) implicit(name);
   for (const link of s.links) implicit(link.split(':', 1)[0] as string);
@@ -190,7 +201,7 @@ function containerSpec(stack: Stack, s: ServiceSpec, name: string): ContainerCre
     dns: s.dns,
     dnsSearch: s.dns_search,
     dnsOptions: s.dns_opt,
-    extraHosts: s.extra_hosts,
+    extraHosts: withHostGateway(stack, s.extra_hosts),
     sysctls: s.sysctls,
     devices: s.devices,
     groupAdd: s.group_add,
@@ -201,6 +212,16 @@ function containerSpec(stack: Stack, s: ServiceSpec, name: string): ContainerCre
     platform: s.platform,
     logConfig: s.logging?.driver ? { type: s.logging.driver, config: s.logging.options } : undefined,
   };
+}
+
+/**
+ * A stack with host processes: its containers reach them as `host.docker.internal` (the engine's
+ * `host-gateway`), unless the file already says where that name points.
+ */
+function withHostGateway(stack: Stack, hosts: string[]): string[] {
+  if (Object.keys(stack.processes ?? {}).length === 0) return hosts;
+  if (hosts.some((h) => /^host\.docker\.internal[:=]/.test(h))) return hosts;
+  return [...hosts, 'host.docker.internal:host-gateway'];
 }
 
 function exposedPorts(s: ServiceSpec): ContainerCreateSpec['exposedPorts'] {

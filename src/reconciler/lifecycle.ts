@@ -4,6 +4,7 @@
  */
 import type { ObservedContainer, ObservedState } from '../model/observed.js';
 import { PlanBuilder, type Plan } from '../model/plan.js';
+import type { ProcessSummary } from '../runtime/process/types.js';
 
 const ACTIVE = new Set(['running', 'restarting', 'paused']);
 
@@ -19,23 +20,34 @@ function select(observed: ObservedState, opts: SelectOptions): ObservedContainer
   return observed.containers.filter((c) => (opts.oneoff || !c.oneoff) && (!only || only.has(c.service)));
 }
 
-/** Service → services that depend on it, from the containers' labels. */
-function dependentsOf(containers: ObservedContainer[]): Map<string, Set<string>> {
+/** Service → services that depend on it, from the containers' labels and the processes' markers. */
+function dependentsOf(
+  containers: ObservedContainer[],
+  processes: readonly ProcessSummary[] = [],
+): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  for (const c of containers)
-    for (const dep of c.dependsOn) out.set(dep, new Set([...(out.get(dep) ?? []), c.service]));
+  const add = (dep: string, service: string) => out.set(dep, new Set([...(out.get(dep) ?? []), service]));
+  for (const c of containers) for (const dep of c.dependsOn) add(dep, c.service);
+  for (const p of processes) for (const dep of p.supervision.dependsOn ?? []) add(dep, p.service);
   return out;
 }
 
-/** Adds stop operations for active containers, dependents first; returns stop op ids by container name. */
+/**
+ * Adds stop operations for active containers and running processes (`process.remove` instead when
+ * `removeProcesses`), dependents first across both kinds; returns the container stop op ids by name.
+ */
 function addStops(
   b: PlanBuilder,
   containers: ObservedContainer[],
   reason: string,
   timeout?: number,
+  processes: readonly ProcessSummary[] = [],
+  removeProcesses = false,
 ): Map<string, string> {
   const ids = new Map<string, string>();
   const byService = new Map<string, string[]>();
+  const push = (service: string, id: string) =>
+    byService.set(service, [...(byService.get(service) ?? []), id]);
   for (const c of containers) {
     if (!ACTIVE.has(c.summary.state)) continue;
     const id = b.add({
@@ -48,15 +60,26 @@ function addStops(
       reason,
     });
     ids.set(c.name, id);
-    byService.set(c.service, [...(byService.get(c.service) ?? []), id]);
+    push(c.service, id);
   }
-  const dependents = dependentsOf(containers);
+  for (const p of processes) {
+    if (!removeProcesses && !RUNNING_PROCESS.has(p.phase)) continue;
+    const common = { target: p.name, service: p.service, replica: p.replica, ref: p.name, timeout, reason };
+    push(
+      p.service,
+      b.add(removeProcesses ? { kind: 'process.remove', ...common } : { kind: 'process.stop', ...common }),
+    );
+  }
+  const dependents = dependentsOf(containers, processes);
   for (const [service, ops] of byService) {
     const after = [...(dependents.get(service) ?? [])].flatMap((d) => byService.get(d) ?? []);
     for (const op of ops) b.addAfter(op, after);
   }
   return ids;
 }
+
+/** Phases of a process with a run to stop (or a restart pending, which a stop cancels). */
+const RUNNING_PROCESS = new Set<ProcessSummary['phase']>(['starting', 'running', 'restarting']);
 
 export interface DownOptions {
   /** Remove the project's named volumes too (`-v`). */
@@ -87,7 +110,10 @@ export function withDependents(containers: ObservedContainer[], services: string
   return out;
 }
 
-/** `down`: stop and remove containers (dependents first), then the project's networks, and volumes with -v. */
+/**
+ * `down`: stop and remove containers and host processes (dependents first, across both kinds), then the
+ * project's networks, and volumes with -v.
+ */
 export function planDown(observed: ObservedState, opts: DownOptions = {}): Plan {
   const b = new PlanBuilder();
   const inSpec = opts.specServices && new Set(opts.specServices);
@@ -102,7 +128,12 @@ export function planDown(observed: ObservedState, opts: DownOptions = {}): Plan 
     } else if (named && !orphan && !named.has(c.service)) kept.push(c);
     else doomed.push(c);
   }
-  const stops = addStops(b, doomed, 'down', opts.timeout);
+  const doomedProcesses = (observed.processes ?? []).filter((p) => {
+    const orphan = inSpec !== undefined && !inSpec.has(p.service) && RUNNING_PROCESS.has(p.phase);
+    if (orphan && !opts.removeOrphans) b.orphans.push(p.name);
+    return !orphan || opts.removeOrphans;
+  });
+  const stops = addStops(b, doomed, 'down', opts.timeout, doomedProcesses, true);
   const removals = doomed.map((c) =>
     b.add({
       kind: 'container.remove',
@@ -136,19 +167,24 @@ export function planDown(observed: ObservedState, opts: DownOptions = {}): Plan 
     b.add({ kind: 'image.remove', target: image, reason: 'down --rmi local', after: removals });
   if (b.orphans.length > 0)
     b.notes.push(
-      `found orphan containers (${b.orphans.join(', ')}); run with --remove-orphans to remove them`,
+      `found orphan containers or processes (${b.orphans.join(', ')}); run with --remove-orphans to remove them`,
     );
   return b.build();
 }
 
-/** `stop`: stop active containers, dependents first. */
+/** `stop`: stop active containers and running processes, dependents first. */
 export function planStop(observed: ObservedState, opts: SelectOptions & { timeout?: number } = {}): Plan {
   const b = new PlanBuilder();
-  addStops(b, select(observed, opts), 'stop', opts.timeout);
+  addStops(b, select(observed, opts), 'stop', opts.timeout, selectProcesses(observed, opts));
   return b.build();
 }
 
-/** `start` (and `restart`): dependencies first. */
+function selectProcesses(observed: ObservedState, opts: SelectOptions): ProcessSummary[] {
+  const only = opts.services && new Set(opts.services);
+  return (observed.processes ?? []).filter((p) => !only || only.has(p.service));
+}
+
+/** `start` (and `restart`): dependencies first, containers and host processes in one order. */
 function planInOrder(
   observed: ObservedState,
   opts: SelectOptions,
@@ -156,12 +192,17 @@ function planInOrder(
   timeout?: number,
 ): Plan {
   const b = new PlanBuilder();
-  const containers = select(observed, opts).filter(
-    (c) => kind === 'container.restart' || !ACTIVE.has(c.summary.state),
+  const restart = kind === 'container.restart';
+  const containers = select(observed, opts).filter((c) => restart || !ACTIVE.has(c.summary.state));
+  // Start: processes a supervisor stopped (it remembers how they were started); restart: running ones.
+  const processes = selectProcesses(observed, opts).filter((p) =>
+    restart ? RUNNING_PROCESS.has(p.phase) : !RUNNING_PROCESS.has(p.phase) && p.spec !== undefined,
   );
   const byService = new Map<string, string[]>();
   const deps = new Map<string, string[]>();
   for (const c of containers) deps.set(c.service, c.dependsOn);
+  for (const p of processes) deps.set(p.service, p.supervision.dependsOn ?? []);
+  const reason = restart ? 'restart' : 'start';
   // Add dependencies' operations first so edges point backwards.
   const visited = new Set<string>();
   const visit = (service: string): void => {
@@ -169,15 +210,24 @@ function planInOrder(
     visited.add(service);
     for (const d of deps.get(service) ?? []) visit(d);
     const after = (deps.get(service) ?? []).flatMap((d) => byService.get(d) ?? []);
+    const ids: string[] = [];
     for (const c of containers.filter((x) => x.service === service)) {
-      const reason = kind === 'container.start' ? 'start' : 'restart';
       const common = { target: c.name, service: c.service, replica: c.replica, ref: c.id, reason, after };
-      const id =
-        kind === 'container.start' ? b.add({ kind, ...common }) : b.add({ kind, ...common, timeout });
-      byService.set(service, [...(byService.get(service) ?? []), id]);
+      ids.push(restart ? b.add({ kind, ...common, timeout }) : b.add({ kind, ...common }));
     }
+    for (const p of processes.filter((x) => x.service === service)) {
+      const common = { target: p.name, service: p.service, replica: p.replica, reason, after };
+      ids.push(
+        restart
+          ? b.add({ kind: 'process.restart', ...common, ref: p.name, timeout })
+          : b.add({ kind: 'process.start', ...common, spec: p.spec! }),
+      );
+    }
+    byService.set(service, ids);
   };
-  [...new Set(containers.map((c) => c.service))].sort().forEach(visit);
+  [...new Set([...containers.map((c) => c.service), ...processes.map((p) => p.service)])]
+    .sort()
+    .forEach(visit);
   return b.build();
 }
 

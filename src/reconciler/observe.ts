@@ -6,6 +6,7 @@ import { parseFieldDigests } from './config-hash.js';
 import { LABEL, projectFilter } from '../model/labels.js';
 import { compareText } from '../core/compare.js';
 import type { ObservedContainer, ObservedState } from '../model/observed.js';
+import type { ProcessHost } from '../model/process-host.js';
 
 /** Wraps an engine container summary with what tsstack's labels say about it. */
 export function observedContainer(summary: ContainerSummary): ObservedContainer {
@@ -25,13 +26,21 @@ export function observedContainer(summary: ContainerSummary): ObservedContainer 
   };
 }
 
-/** Lists the project's containers (all states), networks and volumes, in parallel. */
-export async function observe(runtime: Runtime, project: string): Promise<ObservedState> {
+/**
+ * Lists the project's containers (all states), networks and volumes, and its host processes from their
+ * supervisor (or the process table) when `processes` is given, in parallel.
+ */
+export async function observe(
+  runtime: Runtime,
+  project: string,
+  processes?: Pick<ProcessHost, 'list'>,
+): Promise<ObservedState> {
   const filter = projectFilter(project);
-  const [containers, networks, volumes] = await Promise.all([
+  const [containers, networks, volumes, procs] = await Promise.all([
     runtime.listContainers(filter, { all: true }),
     runtime.listNetworks(filter),
     runtime.listVolumes(filter),
+    processes ? processes.list() : Promise.resolve([]),
   ]);
   return {
     project,
@@ -42,5 +51,6 @@ export async function observe(runtime: Runtime, project: string): Promise<Observ
       ),
     networks,
     volumes,
+    processes: procs.sort((a, b) => compareText(a.service, b.service) || a.replica - b.replica),
   };
 }

@@ -7,7 +7,9 @@ import type { DesiredContainer, DesiredService, DesiredState } from '../model/de
 import type { ObservedContainer, ObservedState } from '../model/observed.js';
 import { PlanBuilder, type Plan } from '../model/plan.js';
 import type { ServiceCondition } from '../model/plan.js';
+import { ProcessPlanner } from './plan-processes.js';
 import { planRolling, type Replacement } from './rolling.js';
+import type { DependsOn } from '../spec/types.js';
 
 export interface PlanOptions {
   /** Recreate containers even when their config is unchanged. */
@@ -35,25 +37,38 @@ export interface PlanOptions {
 
 const ACTIVE = new Set(['running', 'restarting', 'paused']);
 
-/** Services to act on: the requested ones plus everything they depend on (with `noDeps`, only them). */
+/** What a service or a host process waits for (one graph for both kinds). */
+export function dependenciesOf(desired: DesiredState, name: string): Record<string, DependsOn> {
+  return desired.services[name]?.dependsOn ?? desired.processes?.[name]?.dependsOn ?? {};
+}
+
+/** Whether `name` is a service or a host process of the desired state. */
+function isWorkload(desired: DesiredState, name: string): boolean {
+  return desired.services[name] !== undefined || desired.processes?.[name] !== undefined;
+}
+
+/**
+ * Services and processes to act on: the requested ones plus everything they depend on (with `noDeps`,
+ * only them).
+ */
 export function withDependencies(
   desired: DesiredState,
   services: string[] | undefined,
   noDeps = false,
 ): string[] {
-  if (!services) return Object.keys(desired.services);
-  if (noDeps) return services.filter((n) => desired.services[n]);
+  if (!services) return [...Object.keys(desired.services), ...Object.keys(desired.processes ?? {})];
+  if (noDeps) return services.filter((n) => isWorkload(desired, n));
   const out = new Set<string>();
   const visit = (name: string): void => {
-    if (out.has(name) || !desired.services[name]) return;
+    if (out.has(name) || !isWorkload(desired, name)) return;
     out.add(name);
-    for (const dep of Object.keys(desired.services[name].dependsOn)) visit(dep);
+    for (const dep of Object.keys(dependenciesOf(desired, name))) visit(dep);
   };
   services.forEach(visit);
   return [...out];
 }
 
-/** Services in dependency order (dependencies first; ties by name). */
+/** Services and processes in dependency order (dependencies first; ties by name). */
 export function serviceOrder(desired: DesiredState, names: string[]): string[] {
   const selected = new Set(names);
   const done = new Set<string>();
@@ -61,7 +76,7 @@ export function serviceOrder(desired: DesiredState, names: string[]): string[] {
   const visit = (name: string, path: Set<string>): void => {
     if (done.has(name) || path.has(name) || !selected.has(name)) return;
     path.add(name);
-    for (const dep of Object.keys(desired.services[name]?.dependsOn ?? {}).sort()) visit(dep, path);
+    for (const dep of Object.keys(dependenciesOf(desired, name)).sort()) visit(dep, path);
     path.delete(name);
     done.add(name);
     out.push(name);
@@ -149,10 +164,20 @@ export function planActions(desired: DesiredState, observed: ObservedState, opti
     });
   };
 
+  const processOps = new ProcessPlanner(b, desired, observed, options);
   for (const name of selected) {
+    const proc = desired.processes?.[name];
+    if (proc) {
+      const depReady = Object.keys(proc.dependsOn).flatMap((d) => readyOps.get(d) ?? []);
+      const planned = processOps.plan(proc, depReady, dependencyConditions(desired, proc.dependsOn));
+      readyOps.set(name, planned.ready);
+      if (planned.restarted) restarted.add(name);
+      if (planned.stops.length > 0) stopOps.set(name, planned.stops);
+      continue;
+    }
     const svc = desired.services[name] as DesiredService;
     const depReady = Object.keys(svc.dependsOn).flatMap((d) => readyOps.get(d) ?? []);
-    const waits = dependencyConditions(desired, svc);
+    const waits = dependencyConditions(desired, svc.dependsOn);
     const ready: string[] = [];
     const have = byService.get(name) ?? [];
     const byReplica = groupBy(have, (c) => String(c.replica));
@@ -286,7 +311,8 @@ export function planActions(desired: DesiredState, observed: ObservedState, opti
 
   // Dependents that asked for it restart when a dependency was recreated or started again.
   for (const name of selected) {
-    const svc = desired.services[name] as DesiredService;
+    const svc = desired.services[name];
+    if (!svc) continue;
     for (const [dep, d] of Object.entries(svc.dependsOn)) {
       if (!d.restart || !restarted.has(dep)) continue;
       for (const c of byService.get(name) ?? []) {
@@ -314,14 +340,15 @@ export function planActions(desired: DesiredState, observed: ObservedState, opti
       if (options.removeOrphans) stopAndRemove(c, undefined, 'orphan');
     }
   }
+  const orphanProcesses = processOps.orphans();
   if (b.orphans.length > 0 && !options.removeOrphans)
     b.notes.push(
-      `found orphan containers (${[...b.orphans].sort().join(', ')}) for services not in the stack; run with --remove-orphans to remove them`,
+      `found orphan ${orphanProcesses > 0 ? (orphanProcesses === b.orphans.length ? 'processes' : 'containers and processes') : 'containers'} (${[...b.orphans].sort().join(', ')}) for services not in the stack; run with --remove-orphans to remove them`,
     );
 
-  // Reverse order for stopping: a service's containers stop after its dependents' containers.
+  // Reverse order for stopping: a service's containers (or a process) stop after its dependents'.
   for (const [service, ops] of stopOps) {
-    const dependents = Object.values(desired.services)
+    const dependents = [...Object.values(desired.services), ...Object.values(desired.processes ?? {})]
       .filter((s) => service in s.dependsOn)
       .flatMap((s) => stopOps.get(s.name) ?? []);
     for (const op of ops) b.addAfter(op, dependents);
@@ -330,14 +357,23 @@ export function planActions(desired: DesiredState, observed: ObservedState, opti
 }
 
 /**
- * The `depends_on` entries the scheduler checks on the engine before a start (none for plain required
- * starts). A dependency scaled to zero has nothing to wait for (as in Compose).
+ * The `depends_on` entries the scheduler checks before a start (none for plain required starts). A
+ * dependency scaled to zero has nothing to wait for (as in Compose); a host process's wait is answered by
+ * its supervisor.
  */
-function dependencyConditions(desired: DesiredState, svc: DesiredService): { waitsFor?: ServiceCondition[] } {
-  const waitsFor = Object.entries(svc.dependsOn)
-    .filter(([name]) => (desired.services[name]?.replicas ?? 0) > 0)
+function dependencyConditions(
+  desired: DesiredState,
+  dependsOn: Record<string, DependsOn>,
+): { waitsFor?: ServiceCondition[] } {
+  const waitsFor = Object.entries(dependsOn)
+    .filter(([name]) => (desired.services[name]?.replicas ?? desired.processes?.[name]?.replicas ?? 0) > 0)
     .filter(([, d]) => d.condition !== 'service_started' || !d.required)
-    .map(([service, d]) => ({ service, condition: d.condition, required: d.required }));
+    .map(([service, d]): ServiceCondition => ({
+      service,
+      condition: d.condition,
+      required: d.required,
+      ...(desired.processes?.[service] ? { workload: 'process' as const } : {}),
+    }));
   return waitsFor.length > 0 ? { waitsFor } : {};
 }
 

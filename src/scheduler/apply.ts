@@ -11,7 +11,8 @@ import type { Runtime } from '../runtime/types.js';
 import { ConditionWatcher, healthBoundMs } from './conditions.js';
 import { executeDag, type DagNode, type NodeOutcome } from './execute.js';
 import { LABEL } from '../model/labels.js';
-import type { Operation, Plan } from '../model/plan.js';
+import type { Operation, Plan, ServiceCondition } from '../model/plan.js';
+import type { ProcessCondition, ProcessHost } from '../model/process-host.js';
 import { removeContainerAwaiting, removeNetworkAwaiting, stopContainerTolerant } from './removal.js';
 import { describeOperation } from '../model/plan-text.js';
 
@@ -24,6 +25,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** Project whose containers `depends_on` conditions are checked in (default: from the plan's labels). */
   project?: string;
+  /** The supervisor of the project's host processes: runs `process.*` operations and answers their waits. */
+  processes?: ProcessHost;
 }
 
 export interface OperationFailure {
@@ -67,6 +70,15 @@ export function defaultConcurrency(env: Record<string, string | undefined> = pro
 export const STOP_CONCURRENCY = 50;
 const WAITING: ReadonlySet<Operation['kind']> = new Set(['container.stop', 'container.restart']);
 
+/**
+ * Host processes' operations are no engine call: a stop, restart or removal sits out its grace period
+ * (50 processes that ignore SIGTERM took 13 grace periods under the work cap, bench/processes), and a
+ * start is a spawn. They all take the waiting lane, so the engine-work cap bounds only engine work.
+ */
+function waitingLane(kind: Operation['kind']): boolean {
+  return WAITING.has(kind) || kind.startsWith('process.');
+}
+
 const PHASE_AFTER: Partial<Record<Operation['kind'], ServicePhase>> = {
   'container.create': 'created',
   'container.start': 'running',
@@ -87,9 +99,30 @@ const PHASE_DURING: Partial<Record<Operation['kind'], ServicePhase>> = {
 async function runOperation(
   runtime: Runtime,
   op: Operation,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  processes: ProcessHost | undefined,
 ): Promise<string | undefined> {
+  const host = (): ProcessHost => {
+    if (!processes) throw new Error('no supervisor for host processes was given');
+    return processes;
+  };
   switch (op.kind) {
+    case 'process.start':
+      return host()
+        .start(op.spec)
+        .then(() => undefined);
+    case 'process.stop':
+      return host()
+        .stop(op.ref, { timeoutMs: op.timeout === undefined ? undefined : op.timeout * 1000 })
+        .then(() => undefined);
+    case 'process.restart':
+      return host()
+        .restart(op.ref, { timeoutMs: op.timeout === undefined ? undefined : op.timeout * 1000 })
+        .then(() => undefined);
+    case 'process.remove':
+      return host()
+        .remove(op.ref, { timeoutMs: op.timeout === undefined ? undefined : op.timeout * 1000 })
+        .then(() => undefined);
     case 'network.create':
       return runtime.createNetwork(op.spec);
     case 'network.remove':
@@ -134,7 +167,9 @@ function message(err: unknown): string {
 /** A watcher for the plan's health/completion conditions, when it has any. */
 function conditionWatcher(runtime: Runtime, plan: Plan, project?: string): ConditionWatcher | undefined {
   const waiting = plan.operations.filter(
-    (op) => op.waitsHealthy || op.waitsFor?.some((w) => w.condition !== 'service_started'),
+    (op) =>
+      op.waitsHealthy ||
+      op.waitsFor?.some((w) => w.condition !== 'service_started' && w.workload !== 'process'),
   );
   if (waiting.length === 0) return undefined;
   const name =
@@ -178,20 +213,34 @@ async function rollBack(
   }
 }
 
-/** Before an operation: the update delay, a replacement's health, then `depends_on` conditions. */
+/** What a wait on a host process's service waits for, by its `depends_on` condition. */
+const PROCESS_CONDITION: Record<ServiceCondition['condition'], ProcessCondition> = {
+  service_started: 'running',
+  service_healthy: 'healthy',
+  service_completed_successfully: 'completed',
+};
+
+/**
+ * Before an operation: the update delay, a replacement's health, then `depends_on` conditions — on the
+ * engine for services, on the supervisor for host processes (both ways: a container waiting for a
+ * process, a process waiting for a container).
+ */
 async function awaitGate(
   watcher: ConditionWatcher | undefined,
+  processes: ProcessHost | undefined,
   op: Operation,
   signal: AbortSignal,
   bus: EventBus | undefined,
 ): Promise<void> {
   if (op.delayMs) await sleep(op.delayMs, signal);
-  if (!watcher) return;
-  if (op.waitsHealthy) await watcher.waitContainer(op.waitsHealthy, signal);
+  if (op.waitsHealthy) await watcher?.waitContainer(op.waitsHealthy, signal);
   await Promise.all(
     (op.waitsFor ?? []).map(async (w) => {
       try {
-        await watcher.wait(w.service, w.condition, signal);
+        if (w.workload === 'process') {
+          if (!processes) throw new Error(`no supervisor for host process ${w.service}`);
+          await processes.wait(w.service, PROCESS_CONDITION[w.condition], signal);
+        } else if (watcher) await watcher.wait(w.service, w.condition, signal);
       } catch (err) {
         if (w.required || signal.aborted) throw err;
         bus?.emit({
@@ -247,7 +296,7 @@ export async function applyPlan(
   const nodes: DagNode<string | undefined>[] = plan.operations.map((op) => {
     const soft = softDeps.get(op.service ?? '') ?? new Set<string>();
     const softOps = new Set(op.softAfter ?? []);
-    const gated = (watcher && op.waitsFor?.length) || op.waitsHealthy || op.delayMs;
+    const gated = ((watcher || options.processes) && op.waitsFor?.length) || op.waitsHealthy || op.delayMs;
     return {
       id: op.id,
       deps: op.after
@@ -257,9 +306,11 @@ export async function applyPlan(
           condition: 'done' as const,
           optional: softOps.has(id) || soft.has(byId.get(id)?.service ?? ''),
         })),
-      run: (signal) => runOperation(runtime, op, signal),
-      waits: WAITING.has(op.kind),
-      ...(gated ? { gate: (signal: AbortSignal) => awaitGate(watcher, op, signal, bus) } : {}),
+      run: (signal) => runOperation(runtime, op, signal, options.processes),
+      waits: waitingLane(op.kind),
+      ...(gated
+        ? { gate: (signal: AbortSignal) => awaitGate(watcher, options.processes, op, signal, bus) }
+        : {}),
     };
   });
   const result: ApplyResult = { done: [], failed: [], skipped: [] };

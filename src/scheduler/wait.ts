@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { EngineError } from '../core/errors.js';
 import type { DesiredState } from '../model/desired.js';
 import { LABEL } from '../model/labels.js';
+import type { ProcessCondition, ProcessHost } from '../model/process-host.js';
 import type { Runtime } from '../runtime/types.js';
 import type { DependencyCondition } from '../spec/types.js';
 import { ConditionWatcher, healthBoundMs } from './conditions.js';
@@ -19,6 +20,8 @@ export interface WaitOptions {
   /** Log lines shown for a failed service. */
   tail?: number;
   signal?: AbortSignal;
+  /** The supervisor of the project's host processes (for the processes among `services`). */
+  processes?: ProcessHost;
 }
 
 /** What `--wait` waits for, per service. */
@@ -26,6 +29,12 @@ export function waitCondition(
   desired: DesiredState,
   service: string,
 ): DependencyCondition | 'running' | undefined {
+  const p = desired.processes?.[service];
+  if (p) {
+    if (p.replicas === 0) return undefined;
+    if (!p.longRunning) return 'service_completed_successfully';
+    return p.processes[0]?.spec.healthcheck ? 'service_healthy' : 'running';
+  }
   const s = desired.services[service];
   if (!s || s.replicas === 0) return undefined;
   if (!s.longRunning) return 'service_completed_successfully';
@@ -34,6 +43,13 @@ export function waitCondition(
 }
 
 class WaitTimeout extends Error {}
+
+const PROCESS_CONDITION: Record<DependencyCondition | 'running', ProcessCondition> = {
+  running: 'running',
+  service_started: 'running',
+  service_healthy: 'healthy',
+  service_completed_successfully: 'completed',
+};
 
 /** Waits for the services; throws EngineError naming the service (and its last log lines) on failure. */
 export async function waitForServices(
@@ -66,7 +82,11 @@ export async function waitForServices(
         if (!condition) return;
         pending.add(service);
         try {
-          if (condition === 'running') await checkRunning(runtime, desired.project, service);
+          if (desired.processes?.[service]) {
+            if (!o.processes)
+              throw new Error(`dependency ${service} is a host process, and no supervisor answers`);
+            await o.processes.wait(service, PROCESS_CONDITION[condition], controller.signal);
+          } else if (condition === 'running') await checkRunning(runtime, desired.project, service);
           else await watcher.wait(service, condition, controller.signal);
           pending.delete(service);
         } catch (err) {

@@ -25,7 +25,7 @@ export interface AttachServiceRequest {
 /** Attaches until the container stops, the user detaches, or a signal ends it; resolves with the exit code. */
 export async function attachService(stack: Stack, req: AttachServiceRequest): Promise<number> {
   const runtime = await runtimeFromEnv();
-  const target = await runningServiceContainer(runtime, stack, req.service, req.index);
+  const target = await runningServiceContainer(runtime, stack, req.service, req.index, 'attach');
   const session = await runtime.attachContainer(target.id, {
     stdin: req.stdin,
     detachKeys: req.detachKeys.text,

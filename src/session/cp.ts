@@ -12,6 +12,7 @@ import type { PathStat, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 import { copiesContents, parseCpArgs, placement, renameTop, type CpRequest } from './cp-args.js';
 import { listProjectContainers, type ProjectContainer } from './project-containers.js';
+import { refuseHostProcess } from './processes.js';
 
 export interface CpOptions {
   /** `--index N`: only this replica. */
@@ -41,6 +42,7 @@ export async function copy(
   o: CpOptions,
 ): Promise<void> {
   const req = parseCpArgs(source, dest);
+  refuseHostProcess(stack, req.service, 'cp');
   if (req.direction === 'from' && o.all) throw new UsageError('cannot use --all when copying from a service');
   const targets = await copyTargets(runtime, stack, req, o);
   const err = o.stderr ?? process.stderr;

@@ -1,9 +1,14 @@
-/** `tsstack down [SERVICE...]`: stop and remove the project's containers, then its networks (and volumes, images). */
+/**
+ * `tsstack down [SERVICE...]`: stop and remove the project's containers and host processes, then its
+ * networks (and volumes, images).
+ */
 import { serviceImage } from '../reconciler/desired.js';
 import { planDown } from '../reconciler/lifecycle.js';
 import { observe } from '../reconciler/observe.js';
 import { applyOrPrint } from './apply-plan.js';
 import { checkKnownServices } from './lifecycle.js';
+import { removeProcessFiles } from './process-lifecycle.js';
+import { lookAtProcesses, shutDownSupervisor } from './processes.js';
 import { lockProject } from './lock.js';
 import { loadProjectAndConnect, type GlobalOptions } from './project.js';
 
@@ -23,8 +28,9 @@ export async function runDown(g: GlobalOptions, o: DownOptions): Promise<void> {
     runtime,
   } = await loadProjectAndConnect(g, { allowMissing: true });
   const unlock = g.dryRun ? () => undefined : await lockProject(stack.name, g.lockWait !== false);
+  const access = await lookAtProcesses(stack.name);
   try {
-    const observed = await observe(runtime, stack.name);
+    const observed = await observe(runtime, stack.name, access?.host);
     checkKnownServices(stack, observed, o.services);
     const services = Object.values(stack.services);
     const imagesOf = services.filter(
@@ -35,16 +41,21 @@ export async function runDown(g: GlobalOptions, o: DownOptions): Promise<void> {
     const images: string[] = [];
     for (const ref of new Set(imagesOf.map((s) => serviceImage(stack, s))))
       if (await runtime.inspectImage(ref)) images.push(ref);
+    const names = [...services.map((s) => s.name), ...Object.keys(stack.processes)];
     const plan = planDown(observed, {
       volumes: o.volumes,
-      specServices: services.length > 0 ? services.map((s) => s.name) : undefined,
+      specServices: names.length > 0 ? names : undefined,
       removeOrphans: o.removeOrphans,
       timeout: o.timeout,
       images,
       services: o.services,
     });
-    await applyOrPrint(runtime, plan, { dryRun: g.dryRun });
+    await applyOrPrint(runtime, plan, { dryRun: g.dryRun, processes: access?.host });
+    // The whole project went: the detached supervisor exits, and the processes' files go.
+    if (!g.dryRun && o.services.length === 0) await shutDownSupervisor(access);
   } finally {
+    access?.close();
     unlock();
   }
+  if (access && !g.dryRun && o.services.length === 0) removeProcessFiles(stack.name);
 }

@@ -7,6 +7,7 @@ import { observe } from '../reconciler/observe.js';
 import type { EngineEvent, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 import { checkKnownServices } from './lifecycle.js';
+import { refuseHostProcesses } from './processes.js';
 
 export interface ComposeEvent {
   action: string;
@@ -56,6 +57,7 @@ export async function printEvents(
   stack: Stack,
   o: { services: string[]; json: boolean; signal: AbortSignal; out?: NodeJS.WritableStream },
 ): Promise<void> {
+  refuseHostProcesses(stack, o.services, 'events');
   if (o.services.length > 0) checkKnownServices(stack, await observe(runtime, stack.name), o.services);
   const out = o.out ?? process.stdout;
   for await (const e of runtime.events(projectFilter(stack.name), o.signal)) {

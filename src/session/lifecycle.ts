@@ -9,8 +9,16 @@ import type { Plan } from '../model/plan.js';
 import { planKill, planPause, planUnpause } from '../reconciler/container-signals.js';
 import { planRemove, planRestart, planStart, planStop } from '../reconciler/lifecycle.js';
 import { observe } from '../reconciler/observe.js';
+import type { Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 import { applyOrPrint } from './apply-plan.js';
+import {
+  killProcesses,
+  processAccess,
+  processServices,
+  refuseProcesses,
+  withRememberedSpecs,
+} from './process-lifecycle.js';
 import { lockProject } from './lock.js';
 import { loadProjectAndConnect, type GlobalOptions } from './project.js';
 
@@ -75,7 +83,12 @@ export function planLifecycle(
 
 /** Fails (exit 2) on a service that neither the stack file nor the engine knows. */
 export function checkKnownServices(stack: Stack, observed: ObservedState, services: string[]): void {
-  const known = new Set([...Object.keys(stack.services), ...observed.containers.map((c) => c.service)]);
+  const known = new Set([
+    ...Object.keys(stack.services),
+    ...observed.containers.map((c) => c.service),
+    ...Object.keys(stack.processes),
+    ...observed.processes.map((p) => p.service),
+  ]);
   const unknown = services.filter((s) => !known.has(s));
   if (unknown.length > 0)
     throw new UsageError(
@@ -94,14 +107,52 @@ export async function runLifecycle(
     runtime,
   } = await loadProjectAndConnect(g, { allowMissing: true });
   const unlock = g.dryRun ? () => undefined : await lockProject(stack.name, g.lockWait !== false);
+  const verb = g.dryRun
+    ? 'look'
+    : action.kind === 'start' || action.kind === 'restart'
+      ? action.kind
+      : 'look';
+  const access = await processAccess(stack, verb);
   try {
-    const observed = await observe(runtime, stack.name);
+    const observed = await observe(runtime, stack.name, access?.host);
+    if (action.kind === 'start') withRememberedSpecs(observed, stack);
     checkKnownServices(stack, observed, services);
+    if (action.kind === 'pause' || action.kind === 'unpause' || action.kind === 'rm')
+      refuseProcesses(stack, observed, services, action.kind);
     const plan = planLifecycle(action, observed, stack, services);
+    if (action.kind === 'kill')
+      return await killBoth(g, runtime, plan, { stack, observed, services }, action.signal);
     if (action.kind === 'rm' && plan.operations.length === 0 && plan.notes.length === 0 && !g.dryRun)
       process.stderr.write('No stopped containers\n');
-    await applyOrPrint(runtime, plan, { dryRun: g.dryRun });
+    await applyOrPrint(runtime, plan, { dryRun: g.dryRun, processes: access?.host });
   } finally {
+    access?.close();
     unlock();
   }
+}
+
+/** `kill`: the containers' plan, and the signal to the named (or all) host processes' groups. */
+async function killBoth(
+  g: GlobalOptions,
+  runtime: Runtime,
+  plan: Plan,
+  { stack, observed, services }: { stack: Stack; observed: ObservedState; services: string[] },
+  signal: string,
+): Promise<void> {
+  const onlyProcesses =
+    services.length > 0 && processServices(stack, observed, services).length === services.length;
+  const procs = observed.processes.filter(
+    (p) => p.phase === 'running' && (services.length === 0 || services.includes(p.service)),
+  );
+  if (g.dryRun) {
+    if (!onlyProcesses) await applyOrPrint(runtime, plan, { dryRun: true });
+    for (const p of procs)
+      process.stdout.write(`kill -s ${signal} process ${p.name} (process group ${p.pid})\n`);
+    return;
+  }
+  if (!onlyProcesses && plan.operations.length > 0) await applyOrPrint(runtime, plan, {});
+  const lines = killProcesses(observed, services, signal);
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  if (plan.operations.length === 0 && lines.length === 0)
+    process.stderr.write(`${[...plan.notes, 'no host process to kill'].join('; ')}\n`);
 }

@@ -4,9 +4,9 @@
  * (pids are reused) and its command line; a lock whose holder is gone (a SIGKILLed tsstack) is stale and
  * taken over. The engine stays the source of truth: the lock only serializes, it stores no state.
  */
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runtimeDir } from '../core/dirs.js';
 import { TsstackError } from '../core/errors.js';
 
 /** What a lock file says about its holder. */
@@ -41,13 +41,7 @@ export interface LockOptions {
 
 /** The folder lock files live in: $XDG_RUNTIME_DIR/tsstack, else /run/user/$UID/tsstack, else the temp folder. */
 export function lockDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'tsstack');
-  const uid = process.getuid?.();
-  if (uid !== undefined) {
-    const run = `/run/user/${uid}`;
-    if (isDir(run)) return join(run, 'tsstack');
-  }
-  return join(tmpdir(), `tsstack-${uid ?? 'user'}`);
+  return runtimeDir(env);
 }
 
 export function lockPath(project: string, env?: NodeJS.ProcessEnv): string {
@@ -171,14 +165,6 @@ function tryUnlink(path: string): void {
     unlinkSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

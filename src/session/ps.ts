@@ -1,8 +1,11 @@
-/** `tsstack ps`: the project's containers as a table, IDs, service names, JSON lines or a template. */
+/** `tsstack ps`: the project's containers and host processes as a table, IDs, service names, JSON lines or a template. */
 import { UsageError } from '../core/errors.js';
 import type { ContainerState, Runtime } from '../runtime/types.js';
+import type { ProcessSummary } from '../runtime/process/types.js';
 import type { Stack } from '../spec/types.js';
 import { parseFormat, renderRows } from './go-format.js';
+import { processesToShow, processJson, processPorts, processStatus } from './process-rows.js';
+import { lookAtProcesses } from './processes.js';
 import {
   formatPorts,
   listProjectContainers,
@@ -75,34 +78,64 @@ export function psJson(project: string, c: ProjectContainer): Record<string, unk
   };
 }
 
-/** The text `ps` prints. */
+/** The host processes `ps` lists (through their supervisor, or the process table), filtered as containers. */
+async function processRows(stack: Stack, o: PsOptions): Promise<ProcessSummary[]> {
+  const seen = await lookAtProcesses(stack.name);
+  const all = (await seen?.host.list().finally(() => seen.close())) ?? [];
+  const inSpec = Object.keys(stack.processes);
+  const state = (p: ProcessSummary): ContainerState => (p.phase === 'running' ? 'running' : 'exited');
+  return processesToShow(all, o.all || o.status.length > 0, o.services).filter(
+    (p) =>
+      (o.status.length === 0 || o.status.includes(state(p))) &&
+      (o.orphans || inSpec.length === 0 || inSpec.includes(p.service)),
+  );
+}
+
+/** The text `ps` prints: containers, then host processes (a KIND column when there are any). */
 export async function psText(runtime: Runtime, stack: Stack, o: PsOptions): Promise<string> {
   const format = parseFormat(o.format);
+  const procs = await processRows(stack, o);
+  // Names that are processes are not asked of the engine; naming only processes lists no container.
+  const names = o.services.filter((s) => !procs.some((p) => p.service === s) && !stack.processes[s]);
   // With a status filter the states asked for decide, as in Compose (`--status exited` needs no -a).
-  const found = await listProjectContainers(runtime, stack, {
-    all: o.all || o.status.length > 0,
-    services: o.services,
-  });
+  const found =
+    o.services.length > 0 && names.length === 0
+      ? []
+      : await listProjectContainers(runtime, stack, {
+          all: o.all || o.status.length > 0,
+          services: names,
+        });
   const inSpec = Object.keys(stack.services);
   const containers = found.filter(
     (c) =>
       (o.status.length === 0 || o.status.includes(c.summary.state)) &&
       (o.orphans || inSpec.length === 0 || inSpec.includes(c.service)),
   );
-  if (o.serviceNames) return [...new Set(containers.map((c) => `${c.service}\n`))].join('');
-  if (o.quiet) return containers.map((c) => `${c.summary.id}\n`).join('');
-  if (format.kind === 'json')
-    return containers.map((c) => `${JSON.stringify(psJson(stack.name, c))}\n`).join('');
-  if (format.kind === 'template')
-    return renderRows(
-      format,
-      containers.map((c) => psJson(stack.name, c)),
-    );
-  const rows = containers.map((c) => [
-    c.summary.name,
-    c.service,
-    statusText(c.summary),
-    formatPorts(c.summary.ports),
-  ]);
-  return renderTable(['NAME', 'SERVICE', 'STATUS', 'PORTS'], rows);
+  if (o.serviceNames)
+    return [...new Set([...containers.map((c) => c.service), ...procs.map((p) => p.service)])]
+      .map((n) => `${n}\n`)
+      .join('');
+  if (o.quiet)
+    return [...containers.map((c) => c.summary.id), ...procs.map((p) => String(p.pid))]
+      .map((l) => `${l}\n`)
+      .join('');
+  const json = [
+    ...containers.map((c) => psJson(stack.name, c)),
+    ...procs.map((p) => processJson(stack.name, p)),
+  ];
+  if (format.kind === 'json') return json.map((j) => `${JSON.stringify(j)}\n`).join('');
+  if (format.kind === 'template') return renderRows(format, json);
+  // A KIND column only when host processes are listed: a container-only table looks as Compose's.
+  const kind = (k: string): string[] => (procs.length > 0 ? [k] : []);
+  const rows = [
+    ...containers.map((c) => [
+      c.summary.name,
+      ...kind('container'),
+      c.service,
+      statusText(c.summary),
+      formatPorts(c.summary.ports),
+    ]),
+    ...procs.map((p) => [p.name, ...kind('process'), p.service, processStatus(p), processPorts(p)]),
+  ];
+  return renderTable(['NAME', ...kind('KIND'), 'SERVICE', 'STATUS', 'PORTS'], rows);
 }

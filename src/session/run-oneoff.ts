@@ -7,6 +7,7 @@
 import { EventBus } from '../events/bus.js';
 import { applyPlan, throwIfFailed } from '../scheduler/apply.js';
 import { checkServiceNames, converge } from '../reconciler/converge.js';
+import { processesFor, refuseHostProcess } from './processes.js';
 import { desired } from '../reconciler/desired.js';
 import { ensureImages } from '../reconciler/images.js';
 import { observe } from '../reconciler/observe.js';
@@ -49,6 +50,7 @@ export interface RunRequest {
 
 /** Runs the one-off container and resolves with the exit code for tsstack. */
 export async function runOneOff(stack: Stack, req: RunRequest): Promise<number> {
+  refuseHostProcess(stack, req.service, 'run');
   checkServiceNames(stack, [req.service]);
   const runtime = await runtimeFromEnv();
   const bus = new EventBus();
@@ -104,14 +106,18 @@ async function startDependencies(
   const deps = req.deps ? Object.keys(desired(stack).services[req.service]?.dependsOn ?? {}) : [];
   if (deps.length === 0 && !req.removeOrphans) return;
   const unlock = await lockProject(stack.name, req.lockWait);
+  // Host processes among the dependencies are started by the project's supervisor.
+  const access = await processesFor(stack, { supervise: true });
   try {
     await converge(runtime, stack, {
       services: deps,
       removeOrphans: req.removeOrphans,
       build: req.build ? 'always' : undefined,
       bus,
+      processes: access?.host,
     });
   } finally {
+    access?.close();
     unlock();
   }
 }

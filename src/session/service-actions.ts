@@ -10,6 +10,8 @@ import { observe } from '../reconciler/observe.js';
 import type { Plan } from '../model/plan.js';
 import type { Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
+import type { ProcessHost } from '../model/process-host.js';
+import { processActions } from './process-actions.js';
 
 export interface ServiceActions {
   restart(service: string): Promise<void>;
@@ -26,11 +28,14 @@ export interface ServiceActionOptions {
   stack?: Stack;
   /** Stop timeout in seconds (default: each service's stop_grace_period). */
   timeout?: number;
+  /** The supervisor of the project's host processes: the keys act on processes too. */
+  processes?: ProcessHost;
 }
 
 /** Actions on single services; each reports its own failure on the bus and never throws. */
 export function serviceActions(o: ServiceActionOptions): ServiceActions {
-  const { runtime, project, bus } = o;
+  const { runtime, project, bus, processes } = o;
+  const observed = () => observe(runtime, project, processes);
   const guard = async (service: string, what: string, run: () => Promise<void>): Promise<void> => {
     try {
       await run();
@@ -43,33 +48,29 @@ export function serviceActions(o: ServiceActionOptions): ServiceActions {
     }
   };
   const apply = async (plan: Plan, service: string, what: string): Promise<void> => {
-    const result = await applyPlan(runtime, plan, { bus });
+    const result = await applyPlan(runtime, plan, { bus, processes });
     for (const f of result.failed) bus.emit({ kind: 'error', service, message: `${what}: ${f.error}` });
   };
   return {
     restart: (service) =>
       guard(service, 'restart', async () =>
-        apply(
-          planRestart(await observe(runtime, project), { services: [service], timeout: o.timeout }),
-          service,
-          'restart',
-        ),
+        apply(planRestart(await observed(), { services: [service], timeout: o.timeout }), service, 'restart'),
       ),
     stop: (service) =>
       guard(service, 'stop', async () =>
-        apply(
-          planStop(await observe(runtime, project), { services: [service], timeout: o.timeout }),
-          service,
-          'stop',
-        ),
+        apply(planStop(await observed(), { services: [service], timeout: o.timeout }), service, 'stop'),
       ),
     start: (service) =>
       guard(service, 'start', async () =>
-        apply(planStart(await observe(runtime, project), { services: [service] }), service, 'start'),
+        apply(planStart(await observed(), { services: [service] }), service, 'start'),
       ),
     rebuild: (service) =>
       guard(service, 'rebuild', async () => {
         if (!o.stack) throw new Error('no stack file was loaded, so there is nothing to build from');
+        if (o.stack.processes[service] && processes) {
+          const stack = o.stack;
+          return processActions(processes, () => stack, bus).rebuild(service);
+        }
         if (!o.stack.services[service]?.build) {
           bus.emit({
             kind: 'warning',

@@ -6,6 +6,7 @@
 import { TsstackError, UsageError } from '../core/errors.js';
 import type { ContainerSummary, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
+import { refuseHostProcess } from './processes.js';
 import { listProjectContainers } from './project-containers.js';
 
 /** Parses `--index`: a whole number from 1 (exit 2 otherwise). */
@@ -23,7 +24,9 @@ export async function runningServiceContainer(
   stack: Stack,
   service: string,
   index: number,
+  command = 'exec',
 ): Promise<ContainerSummary> {
+  refuseHostProcess(stack, service, command);
   // All states, so a stopped service is reported as not running rather than unknown; unknown names exit 2.
   const containers = await listProjectContainers(runtime, stack, { all: true, services: [service] });
   const replicas = Math.max(stack.services[service]?.replicas ?? 0, ...containers.map((c) => c.replica));

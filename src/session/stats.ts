@@ -7,6 +7,7 @@ import type { ContainerStats, Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 import { parseFormat, renderRows } from './go-format.js';
 import { listProjectContainers, writeOut, type ProjectContainer } from './project-containers.js';
+import { refuseHostProcesses } from './processes.js';
 
 export interface StatsOptions {
   services: string[];
@@ -86,6 +87,7 @@ export function renderStats(format: string, rows: Record<string, string>[]): str
 
 /** Prints stats once (`noStream`) or redraws them every second until the signal aborts. */
 export async function runStats(runtime: Runtime, stack: Stack, o: StatsOptions): Promise<void> {
+  refuseHostProcesses(stack, o.services, 'stats');
   const out = o.out ?? process.stdout;
   // Check the format before anything is read from the engine.
   renderStats(o.format, []);

@@ -20,6 +20,9 @@ import { loadUi } from './load-ui.js';
 import { startHeadless, type LogFormat } from './headless.js';
 import { serviceActions } from './service-actions.js';
 import { closeViews } from './views.js';
+import { replayProcessLogs } from './process-logs.js';
+import type { AttachedProcesses } from './attached-processes.js';
+import type { ProcessHost } from '../model/process-host.js';
 
 export interface SuperviseOptions {
   runtime: Runtime;
@@ -58,6 +61,8 @@ export interface SuperviseOptions {
   env?: Record<string, string | undefined>;
   /** Process signals to handle (tests pass an EventEmitter); default `process`. */
   signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+  /** The project's host processes, which this session supervises (stopped on quit, handed over on detach). */
+  processes?: AttachedProcesses;
 }
 
 type Ending = { kind: 'stop'; code: number } | { kind: 'kill'; code: number } | { kind: 'detach' };
@@ -94,14 +99,18 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
     : bus.subscribe((e) => {
         if (e.kind !== 'log' && e.kind !== 'container.stats') store.dispatch(e);
       });
-  const services = Object.keys(stack.services).filter(watched);
+  const processNames = Object.keys(stack.processes ?? {}).filter(watched);
+  const services = [...Object.keys(stack.services).filter(watched), ...processNames];
+  const replicasOf = (n: string) => stack.services[n]?.replicas ?? stack.processes?.[n]?.replicas ?? 0;
   bus.emit({
     kind: 'stack.loaded',
     project,
     services,
     files: [],
-    replicas: Object.fromEntries(services.map((n) => [n, stack.services[n]!.replicas])),
+    replicas: Object.fromEntries(services.map((n) => [n, replicasOf(n)])),
+    ...(processNames.length > 0 ? { processes: processNames } : {}),
   });
+  const processes = o.processes?.supervisor;
 
   const feedStop = new AbortController();
   const feed = startEngineFeed({
@@ -115,7 +124,7 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   });
   // What Compose lacks: unhealthy containers restarted with backoff while we are attached.
   const stopSupervisor = startSupervisor({ runtime: o.runtime, bus, stack: () => stack });
-  const actions = serviceActions({ runtime: o.runtime, project, bus, stack, timeout: o.timeout });
+  const actions = serviceActions({ runtime: o.runtime, project, bus, stack, timeout: o.timeout, processes });
 
   let ui: UiHandle | undefined;
   let headless: ReturnType<typeof startHeadless> | undefined;
@@ -150,6 +159,13 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
       timestamps: o.logs?.timestamps,
       color: o.logs?.color,
     });
+  }
+  // The engine feed tells the views about containers; the processes' supervisor tells them about its own.
+  processes?.useBus(bus);
+  processes?.announce();
+  if (processes && o.since !== undefined) {
+    processes.flushLogs();
+    replayProcessLogs(bus, project, processNames, o.since);
   }
 
   // Compose semantics: exit codes of exited containers, the first exit aborting when asked to.
@@ -194,7 +210,7 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
       try {
         stack = await o.reload!();
         bus.emit({ kind: 'warning', message: 'stack files reloaded (SIGHUP); converging' });
-        await converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout });
+        await converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout, processes });
       } catch (err) {
         bus.emit({
           kind: 'error',
@@ -206,11 +222,12 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   // After the engine comes back, converge again: containers it lost are recreated, stopped ones started.
   const offReconnect = bus.subscribe((e) => {
     if (e.kind !== 'engine.reconnected' || ending) return;
-    converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout }).catch((err: unknown) =>
-      bus.emit({
-        kind: 'error',
-        message: `converge after reconnect failed: ${err instanceof Error ? err.message : String(err)}`,
-      }),
+    converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout, processes }).catch(
+      (err: unknown) =>
+        bus.emit({
+          kind: 'error',
+          message: `converge after reconnect failed: ${err instanceof Error ? err.message : String(err)}`,
+        }),
     );
   });
   signals.on('SIGINT', onStopSignal);
@@ -247,16 +264,18 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
       );
     }
     const first = await ended;
-    if (first.kind === 'detach') return 0;
+    if (first.kind === 'detach') {
+      // Containers run on without us; host processes get the detached supervisor.
+      await o.processes?.handOver();
+      return 0;
+    }
     code = first.code;
     // A kill (second Ctrl-C) while the graceful stop runs: stop again with no grace.
+    const stop = (timeout?: number) => stopStack(o.runtime, project, o.services, bus, timeout, processes);
     const ok =
       first.kind === 'kill'
-        ? await stopStack(o.runtime, project, o.services, bus, 0)
-        : await Promise.race([
-            stopStack(o.runtime, project, o.services, bus, o.timeout),
-            killed.then(() => stopStack(o.runtime, project, o.services, bus, 0)),
-          ]);
+        ? await stop(0)
+        : await Promise.race([stop(o.timeout), killed.then(() => stop(0))]);
     if (!ok && code === 0) code = 1;
     if (o.exitCodeFrom !== undefined) code = exitCodeFor();
     return code;
@@ -268,22 +287,27 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
     offDone();
     offReconnect();
     stopSupervisor();
+    await o.processes?.close();
     feedStop.abort();
     await closeViews({ feedDone: feed.done, store, ui, headless, detachStore });
   }
 }
 
-/** Stops the project's (selected) containers in reverse dependency order; false when something failed. */
+/**
+ * Stops the project's (selected) containers and host processes in reverse dependency order; false when
+ * something failed.
+ */
 async function stopStack(
   runtime: Runtime,
   project: string,
   services: string[] | undefined,
   bus: EventBus,
   timeout?: number,
+  processes?: ProcessHost,
 ): Promise<boolean> {
   try {
-    const plan = planStop(await observe(runtime, project), { services, timeout });
-    const result = await applyPlan(runtime, plan, { bus });
+    const plan = planStop(await observe(runtime, project, processes), { services, timeout });
+    const result = await applyPlan(runtime, plan, { bus, processes });
     for (const f of result.failed)
       bus.emit({ kind: 'error', service: f.operation.service, message: f.error });
     return result.failed.length === 0;

@@ -2,6 +2,7 @@
 import type { Runtime } from '../runtime/types.js';
 import type { Stack } from '../spec/types.js';
 import { listProjectContainers, renderTable, writeOut } from './project-containers.js';
+import { refuseHostProcesses } from './processes.js';
 
 /** Prints, per running container (one-off containers too): its name, then its process table, then a blank line. */
 export async function printTop(
@@ -10,6 +11,7 @@ export async function printTop(
   services: string[],
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<void> {
+  refuseHostProcesses(stack, services, 'top');
   const containers = await listProjectContainers(runtime, stack, { all: false, services, oneoff: true });
   // One call per container at once; printed in order (service, replica).
   const tables = await Promise.all(

@@ -16,6 +16,8 @@ import type { WatchController } from '../watch/controller.js';
 import type { LogFormat } from './headless.js';
 import { tuneHeapForSupervisor } from './heap-flags.js';
 import { lockProject } from './lock.js';
+import { attachProcesses, type AttachedProcesses } from './attached-processes.js';
+import { lookAtProcesses, processesFor, type ProcessAccess } from './processes.js';
 import { printProgress } from './progress.js';
 import { loadProject, loadProjectAndConnect, type GlobalOptions } from './project.js';
 import { untilSignal } from './until-signal.js';
@@ -113,18 +115,45 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
     allResources: o.project.allResources,
   };
   if (o.dryRun) {
-    const { plan } = await converge(runtime, stack, { ...common, dryRun: true });
-    process.stdout.write(renderPlan(plan));
+    const seen = await lookAtProcesses(stack.name);
+    try {
+      const { plan } = await converge(runtime, stack, { ...common, dryRun: true, processes: seen?.host });
+      process.stdout.write(renderPlan(plan));
+    } finally {
+      seen?.close();
+    }
     return 0;
   }
   // Held while planning and applying; an attached session lets other commands (stop, rm) in.
   const lockWait = o.project.lockWait !== false;
+  const sessionBus = new EventBus();
+  const hasProcesses = Object.keys(stack.processes).length > 0;
+  // Host processes: an attached session supervises them itself; otherwise the detached supervisor does.
+  const ownsProcesses = !o.detach && !o.wait && !common.noStart;
+  let owned: AttachedProcesses | undefined;
+  let access: ProcessAccess | undefined;
   const apply = async (signal?: AbortSignal) => {
     const unlock = await lockProject(stack.name, lockWait);
     const bus = new EventBus();
     const stopProgress = printProgress(bus, process.stderr, { quietPull: o.quietPull });
     try {
-      return await converge(runtime, stack, { ...common, bus, signal });
+      if (ownsProcesses && hasProcesses) owned ??= await attachProcesses(stack.name, sessionBus);
+      else access ??= await processesFor(stack, { supervise: !common.noStart });
+      const processes = owned?.supervisor ?? access?.host;
+      const result = await converge(runtime, stack, { ...common, bus, signal, processes });
+      // Processes left running by a supervisor that was killed are supervised again, even with nothing to do.
+      if (!common.noStart && hasProcesses) await access?.ensure?.();
+      // An attached session of a stack without processes needs no supervisor past this point.
+      if (ownsProcesses && !owned) {
+        access?.close();
+        access = undefined;
+      }
+      return result;
+    } catch (err) {
+      access?.close();
+      // What started keeps running, supervised: the detached supervisor takes it over.
+      await owned?.handOver().catch(() => undefined);
+      throw err;
     } finally {
       stopProgress();
       unlock();
@@ -132,18 +161,29 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   };
   // Headless and attached, the session follows the engine first and converges inside it, as Compose
   // attaches to a container before it starts it: every run shows its lines and its exit. The live UI opens
-  // after the progress lines; it shows what a run left in the engine (its lines, its exit code).
+  // after the progress lines; it shows what a run left in the engine (its lines, its exit code). A stack
+  // with host processes converges first too: the session takes over the processes its `up` started.
   const ui = live.ui;
-  const convergeInside = !o.detach && !o.wait && !common.noStart && !ui;
+  const convergeInside = ownsProcesses && !ui && !hasProcesses;
   const desired = convergeInside ? desiredState(stack) : (await apply()).desired;
   if (o.wait && !common.noStart) {
-    await waitForServices(runtime, desired, {
-      services: withDependencies(desired, selected, o.noDeps),
-      timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
-    });
+    try {
+      await waitForServices(runtime, desired, {
+        services: withDependencies(desired, selected, o.noDeps),
+        timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
+        processes: access?.host,
+      });
+    } finally {
+      access?.close();
+    }
     return 0;
   }
-  if (common.noStart) return 0;
+  // Only `up -d --watch` and an attached session go on talking to a detached supervisor.
+  if (common.noStart || (o.detach && !o.watch) || (ownsProcesses && !owned)) {
+    access?.close();
+    if (common.noStart || o.detach) return 0;
+  }
+  const processes = owned?.supervisor ?? (o.detach ? access?.host : undefined);
   const watchMode = (
     bus: EventBus,
     signal: AbortSignal,
@@ -166,14 +206,18 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
         keys: print && process.stdin.isTTY === true,
         lock: () => lockProject(stack.name, lockWait),
         onReady,
+        processes,
       }),
     );
   if (o.detach) {
-    if (o.watch) await untilSignal((signal) => watchMode(new EventBus(), signal, true));
+    try {
+      await untilSignal((signal) => watchMode(new EventBus(), signal, true));
+    } finally {
+      access?.close();
+    }
     return 0;
   }
   if (live.notice) process.stderr.write(live.notice);
-  const sessionBus = new EventBus();
   const stopWatching = new AbortController();
   let controller: WatchController | undefined;
   let watching: Promise<void> | undefined;
@@ -181,8 +225,10 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
     if (o.watch) watching = watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c));
   };
   if (!convergeInside) startWatching();
-  const attached = attachedServices(o, Object.keys(stack.services), (names) =>
-    withDependencies(desired, names),
+  const attached = attachedServices(
+    o,
+    [...Object.keys(stack.services), ...Object.keys(stack.processes)],
+    (names) => withDependencies(desired, names),
   );
   try {
     const { superviseAttached } = await import('./supervise.js');
@@ -213,6 +259,7 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
         : {}),
       reload: async () => (await loadProject(o.project)).stack,
       bus: sessionBus,
+      processes: owned,
       onTrigger: o.watch ? (service) => controller?.trigger(service) : undefined,
     });
   } finally {

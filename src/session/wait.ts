@@ -11,6 +11,7 @@ import type { Stack } from '../spec/types.js';
 import { applyOrPrint } from './apply-plan.js';
 import { lockProject } from './lock.js';
 import { listProjectContainers } from './project-containers.js';
+import { refuseHostProcesses } from './processes.js';
 
 export interface WaitOptions {
   services: string[];
@@ -23,6 +24,7 @@ export interface WaitOptions {
 
 /** Waits; resolves with the exit code of the container that stopped last. */
 export async function waitForExit(runtime: Runtime, stack: Stack, o: WaitOptions): Promise<number> {
+  refuseHostProcesses(stack, o.services, 'wait');
   const out = o.out ?? process.stdout;
   const containers = await listProjectContainers(runtime, stack, {
     all: false,

@@ -15,6 +15,8 @@ import type { LoadedStack } from '../spec/index.js';
 import type { Stack } from '../spec/types.js';
 import { startWatch, type WatchController } from '../watch/controller.js';
 import { wantsColor } from './headless.js';
+import type { ProcessHost } from '../model/process-host.js';
+import { processActions } from './process-actions.js';
 import { printProgress } from './progress.js';
 
 export interface WatchModeOptions {
@@ -40,6 +42,8 @@ export interface WatchModeOptions {
   lock?: () => Promise<() => void>;
   /** Called once the watchers are up. */
   onReady?: (ctl: WatchController) => void;
+  /** The supervisor of the project's host processes (their watch rules restart them). */
+  processes?: ProcessHost;
 }
 
 /** Runs watch mode until `signal` aborts. */
@@ -77,7 +81,12 @@ export async function runWatchMode(opts: WatchModeOptions): Promise<void> {
         // A SpecError thrown here is shown by the controller (stack.invalid); nothing is touched.
         return oneAtATime(async () => {
           const loaded = await opts.load();
-          await converge(runtime, loaded.stack, { services: opts.services, bus, signal });
+          await converge(runtime, loaded.stack, {
+            services: opts.services,
+            bus,
+            signal,
+            processes: opts.processes,
+          });
           stack = loaded.stack;
           raw = loaded.raw;
           return stack;
@@ -87,14 +96,20 @@ export async function runWatchMode(opts: WatchModeOptions): Promise<void> {
         const spec = stack.services[service];
         if (!spec?.build) throw new Error(`service ${service} has a rebuild watch rule but no build section`);
         await buildService(runtime, stack, spec, { bus, signal });
-        await oneAtATime(() => converge(runtime, stack, { services: [service], bus, signal }));
+        await oneAtATime(() =>
+          converge(runtime, stack, { services: [service], bus, signal, processes: opts.processes }),
+        );
       },
+      ...(opts.processes ? { processes: processActions(opts.processes, () => stack, bus) } : {}),
     });
     const manual = Object.keys(stack.services).filter((s) => ctl?.triggerMode(s) === 'manual');
     opts.onReady?.(ctl);
     const stopKeys =
       (opts.keys ?? process.stdin.isTTY) && manual.length > 0 ? readTriggers(ctl, bus) : () => {};
-    const rules = Object.values(stack.services).reduce((n, s) => n + (s.develop?.watch.length ?? 0), 0);
+    const rules = [...Object.values(stack.services), ...Object.values(stack.processes ?? {})].reduce(
+      (n, s) => n + (s.develop?.watch.length ?? 0),
+      0,
+    );
     if (opts.print !== false)
       process.stderr.write(
         `watching ${configFiles(stack).length} stack and env files and ${rules} develop.watch rule${rules === 1 ? '' : 's'}${

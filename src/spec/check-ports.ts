@@ -68,6 +68,31 @@ export function checkPortClashes(stack: Stack, target: Target, report: Report): 
       same.push(b);
     });
   }
+  // Host processes listen on the machine itself, beside the engine's published ports.
+  if (target !== 'local') return;
+  for (const proc of Object.values(stack.processes)) {
+    proc.ports.forEach((port, i) => {
+      const b: Binding = {
+        service: proc.name,
+        path: ['x-tsstack', 'processes', proc.name, 'ports', i],
+        ip: port.host_ip === 'localhost' ? '127.0.0.1' : (port.host_ip ?? ''),
+        port: port.port,
+        protocol: 'tcp',
+        mode: 'host',
+      };
+      const key = `${b.port}/${b.protocol}`;
+      const same = bindings.get(key) ?? [];
+      bindings.set(key, same);
+      const clash = same.find((a) => clashes(a, b, target));
+      if (clash) {
+        const who = stack.processes[clash.service] ? 'process' : 'service';
+        const where =
+          clash.service === proc.name ? 'another port of this process' : `${who} "${clash.service}"`;
+        report(b.path, `port ${formatBinding(b)} is also used by ${where}`);
+      }
+      same.push(b);
+    });
+  }
 }
 
 // One engine gives each replica its own container, and each container its own host port.

@@ -8,6 +8,8 @@ import type { PathSegment, Report, ServiceSpec, Stack, Target } from './types.js
 import { checkMountPoints } from './check-mounts.js';
 import { checkNames } from './check-names.js';
 import { checkPortClashes } from './check-ports.js';
+import { checkProcesses } from './check-processes.js';
+import { refPath } from './check-refs.js';
 
 export interface CheckOptions {
   /** Where the stack will run: some checks hold on one engine only (docs/swarm.md lists them). */
@@ -31,6 +33,7 @@ export function checkStack(stack: Stack, raw: RawProject, { target }: CheckOptio
     if (target === 'local') checkContainerName(svc, containerNames, report);
   }
   checkCycles(stack, raw, report);
+  checkProcesses(stack, raw, target, report);
   checkPortClashes(stack, target, report);
   checkNames(stack, raw, report);
   return problems;
@@ -66,9 +69,15 @@ function checkReferences(
     return `${what} "${name}" is not a service in this stack${hint ? ` (did you mean "${hint}"?)` : ''}`;
   };
   for (const [dep, cfg] of Object.entries(svc.depends_on)) {
+    if (Object.hasOwn(stack.processes, dep))
+      report(
+        refPath(raw, [...base, 'depends_on'], dep),
+        `"${dep}" is a host process: wait for it under x-tsstack.depends_on, which Compose ignores`,
+        'key',
+      );
     // `required: false` tolerates a missing service, as Compose does. Implicit entries are reported below,
     // at the key that implies them.
-    if (!known.has(dep) && cfg.required && !isImplicit(cfg))
+    else if (!known.has(dep) && cfg.required && !isImplicit(cfg))
       report(refPath(raw, [...base, 'depends_on'], dep), unknown(dep, 'depends on'), 'key');
   }
   for (const link of svc.links) {
@@ -145,17 +154,18 @@ function checkBuildReferences(svc: ServiceSpec, stack: Stack, known: Set<string>
   }
 }
 
-// Each cycle is reported once, starting from its alphabetically first service: `a → b → c → a`.
+// Each cycle is reported once, starting from its alphabetically first member: `a → b → c → a`. Services and
+// host processes are one graph: a service waits for a process through x-tsstack.depends_on, and back.
 function checkCycles(stack: Stack, raw: RawProject, report: Report): void {
   const state = new Map<string, 'visiting' | 'done'>();
   const seen = new Set<string>();
   const stackPath: string[] = [];
+  const known = (name: string) => Object.hasOwn(stack.services, name) || Object.hasOwn(stack.processes, name);
   const visit = (name: string): void => {
     state.set(name, 'visiting');
     stackPath.push(name);
-    const svc = stack.services[name] as ServiceSpec;
-    for (const dep of [...new Set(serviceDependencies(svc))].sort()) {
-      if (!Object.hasOwn(stack.services, dep)) continue;
+    for (const dep of [...new Set(workloadDependencies(stack, name))].sort()) {
+      if (!known(dep)) continue;
       if (state.get(dep) === 'visiting') {
         const cycle = stackPath.slice(stackPath.indexOf(dep));
         const start = cycle.indexOf([...cycle].sort()[0] as string);
@@ -166,7 +176,7 @@ function checkCycles(stack: Stack, raw: RawProject, report: Report): void {
           const first = rotated[0] as string;
           const next = rotated[1] ?? first;
           report(
-            dependencyPath(stack.services[first] as ServiceSpec, next, raw),
+            workloadDependencyPath(stack, first, next, raw),
             `dependency cycle: ${[...rotated, first].join(' → ')}`,
             'key',
           );
@@ -176,7 +186,23 @@ function checkCycles(stack: Stack, raw: RawProject, report: Report): void {
     stackPath.pop();
     state.set(name, 'done');
   };
-  for (const name of Object.keys(stack.services).sort()) if (!state.has(name)) visit(name);
+  const names = [...Object.keys(stack.services), ...Object.keys(stack.processes)].sort();
+  for (const name of names) if (!state.has(name)) visit(name);
+}
+
+/** What a service or a host process waits for. */
+function workloadDependencies(stack: Stack, name: string): string[] {
+  const svc = Object.hasOwn(stack.services, name) ? stack.services[name] : undefined;
+  if (svc) return [...serviceDependencies(svc), ...Object.keys(svc.process_depends_on)];
+  return Object.keys(stack.processes[name]?.depends_on ?? {});
+}
+
+function workloadDependencyPath(stack: Stack, name: string, dep: string, raw: RawProject): PathSegment[] {
+  const svc = Object.hasOwn(stack.services, name) ? stack.services[name] : undefined;
+  if (!svc) return refPath(raw, ['x-tsstack', 'processes', name, 'depends_on'], dep);
+  if (dep in svc.process_depends_on && !(dep in svc.depends_on))
+    return refPath(raw, ['services', name, 'x-tsstack', 'depends_on'], dep);
+  return dependencyPath(svc, dep, raw);
 }
 
 // Where `svc` says it needs `dep`: its depends_on entry, else links, volumes_from or network_mode.
@@ -191,27 +217,6 @@ function dependencyPath(svc: ServiceSpec, dep: string, raw: RawProject): PathSeg
   if (svc.ipc === `service:${dep}` && svc.network_mode !== `service:${dep}`) return [...base, 'ipc'];
   if (svc.pid === `service:${dep}` && svc.network_mode !== `service:${dep}`) return [...base, 'pid'];
   return [...base, 'network_mode'];
-}
-
-/** The path of the entry naming `name` in a list-or-map field: `depends_on[1]` for lists, `depends_on.db` for maps. */
-export function refPath(raw: RawProject, base: PathSegment[], name: string): PathSegment[] {
-  const value = valueAt(raw.data, base);
-  if (Array.isArray(value)) {
-    const i = value.findIndex(
-      (v) => v === name || (typeof v === 'string' && v.split(':')[0] === name.split(':')[0]),
-    );
-    return i >= 0 ? [...base, i] : base;
-  }
-  return [...base, name];
-}
-
-function valueAt(data: unknown, path: PathSegment[]): unknown {
-  let cur = data;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
 }
 
 function rawServices(raw: RawProject): Record<string, unknown> {

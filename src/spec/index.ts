@@ -139,6 +139,7 @@ function emptyStack(options: LoadOptions): Stack {
     files: [],
     profiles: options.profiles,
     services: {},
+    processes: {},
     networks: {},
     volumes: {},
     secrets: {},

@@ -38,8 +38,21 @@ const RULES: Record<string, Rule> = {
   'services.*.configs': 'target',
 };
 
+/** The same rules for a host process under `x-tsstack.processes` (its `build` is a command: replaced). */
+const PROCESS_RULES: Record<string, Rule> = {
+  command: 'replace',
+  build: 'replace',
+  'healthcheck.test': 'replace',
+  environment: 'keyed',
+  depends_on: 'named',
+};
+
 function ruleFor(path: readonly PathSegment[]): Rule | undefined {
   if (path.length < 2) return undefined;
+  if (path[0] === 'x-tsstack' && path[1] === 'processes' && path.length > 3)
+    return PROCESS_RULES[path.slice(3).join('.')];
+  if (path[0] === 'services' && path[2] === 'x-tsstack' && path[3] === 'depends_on' && path.length === 4)
+    return 'named';
   const pattern = path.map((seg, i) => (i === 1 ? '*' : String(seg))).join('.');
   return RULES[pattern];
 }

@@ -2,6 +2,9 @@ import { SpecError, type SpecProblem } from './errors.js';
 import { codeFrame } from './frame.js';
 import type { LoadedStack } from './index.js';
 
+/** Commands that have work to do with host processes alone (a stack of `x-tsstack.processes` only). */
+const WITH_PROCESSES: ReadonlySet<string> = new Set(['up', 'watch']);
+
 /**
  * For commands that start services (`up`, `run`, `scale`, `watch`): a stack with no enabled service is an
  * error located at `services:` (or at the top of the file), exit 2, before anything is created. Compose says
@@ -11,6 +14,8 @@ import type { LoadedStack } from './index.js';
 export function requireServices(loaded: LoadedStack, command: string): void {
   const { stack, raw } = loaded;
   if (Object.keys(stack.services).length > 0 || !raw) return;
+  // A stack of host processes alone is something to bring up and watch.
+  if (WITH_PROCESSES.has(command) && Object.keys(stack.processes ?? {}).length > 0) return;
   const declared = raw.data.services;
   const disabled =
     declared !== null && typeof declared === 'object' ? Object.keys(declared as Record<string, unknown>) : [];

@@ -29,6 +29,10 @@ export const BYTES_STRING = '^[0-9]+(\\.[0-9]+)? ?([kKmMgGtTpP][iI]?[bB]?|[bB])?
 /** `memswap_limit` also takes -1 (unlimited swap). */
 export const SWAP_STRING = `${BYTES_STRING}|^-1$`;
 export const RESTART_STRING = '^(no|always|unless-stopped|on-failure(:[0-9]+)?)$';
+/** A port a host process listens on: `3000` or `127.0.0.1:3000`. */
+export const PROCESS_PORT_STRING = '^(([0-9.]+|\\[[0-9a-fA-F:]+\\]|localhost):)?[0-9]+$';
+/** A TCP probe's target: `3000` or `host:3000`. */
+export const TCP_PROBE_STRING = '^([^:/\\s]+:)?[0-9]+$';
 export const PULL_POLICY_STRING =
   '^(always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+)$';
 
@@ -44,6 +48,8 @@ export const PATTERN_DESCRIPTIONS: Record<string, string> = {
   [RESTART_STRING]: 'one of: no, always, unless-stopped, on-failure, on-failure:<max retries>',
   [PULL_POLICY_STRING]:
     'one of: always, never, missing, build, if_not_present, daily, weekly, every_<duration>',
+  [PROCESS_PORT_STRING]: 'a port (3000) or an address and port (127.0.0.1:3000)',
+  [TCP_PROBE_STRING]: 'a port (3000) or a host and port (localhost:3000)',
   '^all$': '"all" or a list of GPU requests',
   '^([+-]?[0-9]+|all)$': 'an integer or "all"',
 };
@@ -319,19 +325,138 @@ const port = {
   required: ['target'],
 } as const;
 
-/** tsstack's own options, at top level and per service. Unknown keys here are warnings, not errors. */
+/** `depends_on` of a service or a host process: a list of names, or conditions by name. */
+const dependsOn = {
+  type: ['array', 'object'],
+  items: str,
+  uniqueItems: true,
+  patternProperties: {
+    [NAME_PATTERN]: closed(
+      {
+        condition: {
+          type: 'string',
+          enum: ['service_started', 'service_healthy', 'service_completed_successfully'],
+        },
+        required: bool,
+        restart: bool,
+      },
+      ['condition'],
+    ),
+  },
+  additionalProperties: false,
+} as const;
+
+const envFile = {
+  type: ['string', 'array'],
+  items: {
+    type: ['string', 'object'],
+    properties: { path: str, format: str, required: bool },
+    additionalProperties: false,
+    required: ['path'],
+  },
+} as const;
+
+/** A host process's health check: a command run on the host, an HTTP GET or a TCP connect. */
+const processHealthcheck = closed({
+  disable: bool,
+  test: { type: ['string', 'array'], items: str },
+  http_get: {
+    type: ['string', 'object'],
+    properties: {
+      port: int,
+      path: str,
+      host: str,
+      scheme: { type: 'string', enum: ['http', 'https'] },
+    },
+    patternProperties: X,
+    additionalProperties: false,
+    required: ['port'],
+  },
+  tcp: {
+    type: ['integer', 'string', 'object'],
+    pattern: TCP_PROBE_STRING,
+    properties: { port: int, host: str },
+    patternProperties: X,
+    additionalProperties: false,
+    required: ['port'],
+  },
+  interval: duration,
+  retries: int,
+  timeout: duration,
+  start_period: duration,
+  start_interval: duration,
+});
+
+/** One entry of `x-tsstack.processes`: a program run on the host, in the same graph as the containers. */
+const hostProcess = closed(
+  {
+    command: { type: ['string', 'array'], items: str },
+    working_dir: str,
+    environment: ref('list_or_dict'),
+    env_file: ref('env_file'),
+    depends_on: ref('depends_on'),
+    healthcheck: ref('process_healthcheck'),
+    restart: { type: 'string', pattern: RESTART_STRING },
+    stop_signal: str,
+    stop_grace_period: duration,
+    ports: {
+      type: 'array',
+      items: { type: ['integer', 'string'], pattern: PROCESS_PORT_STRING },
+      uniqueItems: true,
+    },
+    replicas: int,
+    profiles: ref('list_of_strings'),
+    develop: {
+      ...closed({
+        watch: {
+          type: 'array',
+          items: closed(
+            {
+              path: str,
+              action: { type: 'string', enum: ['restart', 'rebuild'] },
+              ignore: ref('string_or_list'),
+              include: ref('string_or_list'),
+            },
+            ['path', 'action'],
+          ),
+        },
+      }),
+      type: ['object', 'null'],
+    },
+    build: { type: ['string', 'array'], items: str },
+  },
+  ['command'],
+);
+
+/** Options tsstack reads both at top level and per service. */
+const xTsstackShared = {
+  restart_on_unhealthy: bool,
+  watch: {
+    type: 'object',
+    properties: {
+      trigger: { type: 'string', enum: ['auto', 'manual'] },
+      debounce: duration,
+    },
+  },
+} as const;
+
+/** tsstack's own top-level options. Unknown keys here are warnings, not errors. */
 const xTsstack = {
   type: 'object',
   properties: {
-    restart_on_unhealthy: bool,
-    watch: {
+    ...xTsstackShared,
+    processes: {
       type: 'object',
-      properties: {
-        trigger: { type: 'string', enum: ['auto', 'manual'] },
-        debounce: duration,
-      },
+      patternProperties: { [NAME_PATTERN]: ref('host_process') },
+      additionalProperties: false,
     },
   },
+} as const;
+
+/** tsstack's own options of a service. Unknown keys here are warnings, not errors. */
+const xTsstackService = {
+  type: 'object',
+  properties: { ...xTsstackShared, depends_on: ref('depends_on') },
 } as const;
 
 const service = closed({
@@ -363,25 +488,7 @@ const service = closed({
   cpus: num,
   cpuset: str,
   credential_spec: closed({ config: str, file: str, registry: str }),
-  depends_on: {
-    type: ['array', 'object'],
-    items: str,
-    uniqueItems: true,
-    patternProperties: {
-      [NAME_PATTERN]: closed(
-        {
-          condition: {
-            type: 'string',
-            enum: ['service_started', 'service_healthy', 'service_completed_successfully'],
-          },
-          required: bool,
-          restart: bool,
-        },
-        ['condition'],
-      ),
-    },
-    additionalProperties: false,
-  },
+  depends_on: ref('depends_on'),
   deploy: ref('deploy'),
   develop: ref('develop'),
   device_cgroup_rules: ref('list_of_strings'),
@@ -400,15 +507,7 @@ const service = closed({
   dns_search: ref('string_or_list'),
   domainname: str,
   entrypoint: ref('command'),
-  env_file: {
-    type: ['string', 'array'],
-    items: {
-      type: ['string', 'object'],
-      properties: { path: str, format: str, required: bool },
-      additionalProperties: false,
-      required: ['path'],
-    },
-  },
+  env_file: ref('env_file'),
   environment: ref('list_or_dict'),
   expose: { type: 'array', items: { type: ['string', 'number'] }, uniqueItems: true },
   extends: {
@@ -494,7 +593,7 @@ const service = closed({
   volumes: { type: 'array', items: ref('service_volume'), uniqueItems: true },
   volumes_from: ref('list_of_strings'),
   working_dir: str,
-  'x-tsstack': ref('x_tsstack'),
+  'x-tsstack': ref('x_tsstack_service'),
 });
 
 /** `external: true`, or the obsolete `external: {name: x}`. */
@@ -606,7 +705,12 @@ const definitions = {
   service_networks: serviceNetworks,
   service_volume: serviceVolume,
   port,
+  depends_on: dependsOn,
+  env_file: envFile,
+  process_healthcheck: processHealthcheck,
+  host_process: hostProcess,
   x_tsstack: xTsstack,
+  x_tsstack_service: xTsstackService,
   service,
   external,
   network,
@@ -640,5 +744,7 @@ export const composeSchema = {
   definitions,
 } as const;
 
-/** Keys tsstack itself defines under `x-tsstack` (others are warned about, not rejected). */
+/** Keys tsstack itself defines under the top-level `x-tsstack` (others are warned about, not rejected). */
 export const X_TSSTACK_KEYS: readonly string[] = Object.keys(xTsstack.properties);
+/** Keys tsstack itself defines under a service's `x-tsstack`. */
+export const X_TSSTACK_SERVICE_KEYS: readonly string[] = Object.keys(xTsstackService.properties);

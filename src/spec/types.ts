@@ -28,6 +28,11 @@ export interface Stack {
   profiles: string[];
   /** Active services only (profiles applied), keyed by service name. */
   services: Record<string, ServiceSpec>;
+  /**
+   * Active host processes (`x-tsstack.processes`, profiles applied), keyed by name. Names are unique across
+   * services and processes, so a dependency names either.
+   */
+  processes: Record<string, ProcessSpec>;
   networks: Record<string, NetworkSpec>;
   volumes: Record<string, VolumeSpec>;
   secrets: Record<string, SecretSpec>;
@@ -259,7 +264,58 @@ export interface ServiceSpec {
   secrets: FileReference[];
   configs: FileReference[];
   develop?: { watch: WatchRule[] };
+  /** `x-tsstack.depends_on`: host processes this service waits for (the file stays valid for Compose). */
+  process_depends_on: Record<string, DependsOn>;
   /** Keys tsstack accepts but does not act on (yet) are kept here and reported as warnings. */
+  extensions: Record<string, unknown>;
+}
+
+/** How tsstack looks at a host process's health: a command on the host, an HTTP GET, or a TCP connect. */
+export type ProcessProbe =
+  | { kind: 'command'; command: string[] }
+  | { kind: 'http'; url: string }
+  | { kind: 'tcp'; host: string; port: number };
+
+export interface ProcessHealthcheck {
+  /** Undefined when disabled. */
+  probe?: ProcessProbe;
+  interval?: number;
+  timeout?: number;
+  retries?: number;
+  start_period?: number;
+  start_interval?: number;
+  disable: boolean;
+}
+
+/** A port a host process will listen on: checked free before it starts, shown in `ps` and the UI. */
+export interface ProcessPort {
+  port: number;
+  host_ip?: string;
+}
+
+/** One entry of `x-tsstack.processes`: a program run on the host, supervised like a container. */
+export interface ProcessSpec {
+  name: string;
+  /** The argv run without a shell; a string command is `['/bin/sh', '-c', string]`. */
+  command: string[];
+  /** Absolute folder the command runs in (default: the project folder). */
+  working_dir: string;
+  environment: Record<string, string | null>;
+  /** Services or other processes, with the same conditions as services. */
+  depends_on: Record<string, DependsOn>;
+  healthcheck?: ProcessHealthcheck;
+  restart: 'no' | 'always' | 'on-failure' | 'unless-stopped' | `on-failure:${number}`;
+  /** Signal name sent to the process group on stop (default SIGTERM). */
+  stop_signal: string;
+  /** Milliseconds between the stop signal and SIGKILL (default 10 s). */
+  stop_grace_period: number;
+  ports: ProcessPort[];
+  replicas: number;
+  profiles: string[];
+  /** `develop.watch` rules; their actions are `restart` and `rebuild`. */
+  develop?: { watch: WatchRule[] };
+  /** The command `rebuild` runs before restarting (argv; a string runs through `/bin/sh -c`). */
+  build?: string[];
   extensions: Record<string, unknown>;
 }
 

@@ -7,6 +7,7 @@ import {
   PATTERN_CHOICES,
   PATTERN_DESCRIPTIONS,
   X_TSSTACK_KEYS,
+  X_TSSTACK_SERVICE_KEYS,
 } from './schema.js';
 import { validate as generatedValidate } from './schema-validator.generated.js';
 import { suggest } from './suggest.js';
@@ -301,8 +302,9 @@ function collectWarnings(raw: RawProject, target: Target): SpecWarning[] {
     ['services', '*', 'x-tsstack', '*'],
   ])) {
     const key = String(path[path.length - 1]);
-    if (X_TSSTACK_KEYS.includes(key)) continue;
-    const hint = suggest(key, X_TSSTACK_KEYS);
+    const known = path[0] === 'services' ? X_TSSTACK_SERVICE_KEYS : X_TSSTACK_KEYS;
+    if (known.includes(key)) continue;
+    const hint = suggest(key, known);
     warnings.push({
       location: raw.locateKey(path),
       path: formatPath(path),

@@ -2,7 +2,17 @@
 import { formatBytes, formatDuration, type ServiceRow } from '../events/summary.js';
 
 export type ColumnKey =
-  'name' | 'ready' | 'state' | 'health' | 'restarts' | 'uptime' | 'cpu' | 'mem' | 'ports' | 'progress';
+  | 'name'
+  | 'kind'
+  | 'ready'
+  | 'state'
+  | 'health'
+  | 'restarts'
+  | 'uptime'
+  | 'cpu'
+  | 'mem'
+  | 'ports'
+  | 'progress';
 
 export interface Column {
   key: ColumnKey;
@@ -12,6 +22,7 @@ export interface Column {
 
 const TITLES: Record<ColumnKey, string> = {
   name: 'SERVICE',
+  kind: 'KIND',
   ready: 'READY',
   state: 'STATE',
   health: 'HEALTH',
@@ -25,7 +36,7 @@ const TITLES: Record<ColumnKey, string> = {
 
 const MAX_WIDTH: Partial<Record<ColumnKey, number>> = { name: 24, state: 24, health: 16 };
 /** Dropped first when the terminal is narrow. */
-const DROP_ORDER: ColumnKey[] = ['mem', 'cpu', 'health', 'uptime', 'restarts'];
+const DROP_ORDER: ColumnKey[] = ['mem', 'cpu', 'health', 'uptime', 'restarts', 'kind'];
 export const GAP = 2;
 
 /** The text of one cell. */
@@ -33,6 +44,8 @@ export function cellText(row: ServiceRow, key: ColumnKey): string {
   switch (key) {
     case 'name':
       return row.name;
+    case 'kind':
+      return row.kind ?? 'container';
     case 'ready':
       return `${row.ready}/${row.desired}`;
     case 'state':
@@ -58,7 +71,19 @@ export function cellText(row: ServiceRow, key: ColumnKey): string {
 
 /** Columns that fit in `width`, the last one (ports, or progress while images build) taking what is left. */
 export function layoutColumns(rows: readonly ServiceRow[], width: number): Column[] {
-  const fixed: ColumnKey[] = ['name', 'ready', 'state', 'health', 'restarts', 'uptime', 'cpu', 'mem'];
+  // KIND only for a stack that mixes in host processes: a container-only table looks as it always did.
+  const mixed = rows.some((r) => r.kind === 'process');
+  const fixed: ColumnKey[] = [
+    'name',
+    ...(mixed ? (['kind'] as const) : []),
+    'ready',
+    'state',
+    'health',
+    'restarts',
+    'uptime',
+    'cpu',
+    'mem',
+  ];
   const measure = (key: ColumnKey): number => {
     const widest = Math.max(TITLES[key].length, ...rows.map((r) => cellText(r, key).length));
     return Math.min(widest, MAX_WIDTH[key] ?? Number.POSITIVE_INFINITY);

@@ -29,7 +29,7 @@ import {
   type ServiceWork,
   type TriggerMode,
 } from './work.js';
-import { compileServiceRules, prunable, type RuleMatcher } from './rules.js';
+import { compileProcessRules, compileServiceRules, prunable, type RuleMatcher } from './rules.js';
 import { SettleCheck } from './settle.js';
 import {
   execIn,
@@ -52,6 +52,11 @@ export interface StartWatchOptions {
   reload: () => Promise<Stack | void>;
   /** Builds the service's image, then recreates the service. */
   rebuild: (service: string) => Promise<void>;
+  /** Host processes' rules: `restart` restarts the process, `rebuild` runs its build command, then restarts it. */
+  processes?: {
+    restart: (name: string) => Promise<void>;
+    rebuild: (name: string) => Promise<void>;
+  };
   signal: AbortSignal;
   /** Files whose change reloads the stack besides `stack.files` and `<projectDir>/.env`: env_files, extends/include targets. */
   configFiles?: string[] | ((stack: Stack) => string[]);
@@ -161,7 +166,10 @@ class WatchSession implements WatchController {
   }
 
   private compileRules(): RuleMatcher[] {
-    return Object.values(this.stack.services).flatMap((s) => compileServiceRules(s));
+    return [
+      ...Object.values(this.stack.services).flatMap((s) => compileServiceRules(s)),
+      ...Object.values(this.stack.processes ?? {}).flatMap((p) => compileProcessRules(p)),
+    ];
   }
 
   private sources() {
@@ -221,7 +229,12 @@ class WatchSession implements WatchController {
     const action = describeWork(work);
     const { bus, runtime } = this.opts;
     try {
-      if (work.rebuild) {
+      if (this.stack.processes?.[service]) {
+        // A host process runs from the files themselves: nothing to sync, only restart (after a build).
+        const processes = this.opts.processes;
+        if (!processes) throw new Error(`no supervisor for host process ${service}`);
+        await (work.rebuild ? processes.rebuild(service) : processes.restart(service));
+      } else if (work.rebuild) {
         this.containers.delete(service);
         await this.opts.rebuild(service);
         this.containers.delete(service);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import picomatch from 'picomatch';
 import { dockerignoreMatcher, type DockerignoreMatcher } from '../runtime/build-context.js';
-import type { ServiceSpec, WatchRule } from '../spec/types.js';
+import type { ProcessSpec, ServiceSpec, WatchRule } from '../spec/types.js';
 
 /** One compiled `develop.watch` rule: decides whether a changed host path triggers it. */
 export interface RuleMatcher {
@@ -139,6 +139,11 @@ export function compileServiceRules(service: ServiceSpec, read: ReadText = readT
   if (rules.length === 0) return [];
   const scope = dockerignoreScope(service, read);
   return rules.map((rule) => compileRule(service.name, rule, scope));
+}
+
+/** Compiles the `develop.watch` rules of a host process (`restart` and `rebuild`; no image, no .dockerignore). */
+export function compileProcessRules(p: ProcessSpec): RuleMatcher[] {
+  return (p.develop?.watch ?? []).map((rule) => compileRule(p.name, rule));
 }
 
 /** The rules of all services that match a changed path. */

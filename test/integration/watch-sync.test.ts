@@ -79,6 +79,7 @@ beforeAll(async () => {
     files: [path.join(dir, 'stack.yml')],
     profiles: [],
     services: { app: svc },
+    processes: {},
     networks: {},
     volumes: {},
     secrets: {},

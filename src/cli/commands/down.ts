@@ -16,7 +16,7 @@ interface DownOptions {
 export function registerDown(program: Command): void {
   program
     .command('down')
-    .description('stop and remove containers and networks (named volumes only with -v)')
+    .description('stop and remove containers, host processes and networks (named volumes only with -v)')
     .argument('[services...]', 'only these services and those that depend on them')
     .option('-v, --volumes', "also remove the project's named and anonymous volumes")
     .option('--remove-orphans', 'also remove containers of services not in the stack')

@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import type { ImageSummary } from '../../runtime/types.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { loadProject } from '../context.js';
+import { refuseHostProcesses } from '../../session/processes.js';
 import { listProjectContainers, renderTable, writeOut } from '../../session/project-containers.js';
 
 /** `repo:tag` → [repo, tag]; a registry port (`host:5000/x`) is not a tag. */
@@ -39,6 +40,7 @@ export function registerImages(program: Command): void {
         throw new UsageError(`--format must be "table" or "json", not "${opts.format}"`);
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
+      refuseHostProcesses(stack, services, 'images');
       const containers = await listProjectContainers(runtime, stack, { all: true, services });
       const refs = [...new Set(containers.map((c) => c.summary.image))];
       const found = new Map<string, ImageSummary | undefined>(

@@ -41,6 +41,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   stats: async () => (await import('./stats.js')).registerStats,
   version: async () => (await import('./version.js')).registerVersion,
   wait: async () => (await import('./wait.js')).registerWait,
+  __supervise: async () => (await import('./supervise.js')).registerSupervise,
 };
 
 /** Adds the command being run to the program, or every command when none (or an unknown one) is named, for help. */
@@ -48,7 +49,13 @@ export async function registerCommands(program: Command, argv: readonly string[]
   const name = commandName(argv);
   // `tsstack --version` needs no command at all.
   if (name === undefined && (argv.includes('-v') || argv.includes('--version'))) return;
-  const loaders = name !== undefined && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
+  // Hidden commands (`__supervise`) are registered only when named, so `--help` does not list them.
+  const loaders =
+    name !== undefined && COMMANDS[name]
+      ? [COMMANDS[name]]
+      : Object.entries(COMMANDS)
+          .filter(([n]) => !n.startsWith('__'))
+          .map(([, load]) => load);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
   addDryRunOption(program);
 }

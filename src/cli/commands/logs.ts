@@ -4,8 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../spec/duration.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { globalOptions, loadProject } from '../context.js';
-import { printLogs } from '../../session/log-printer.js';
-import { listProjectContainers } from '../../session/project-containers.js';
+import { printStackLogs } from '../../session/process-logs.js';
 import { parsePositive } from '../options.js';
 import { untilSignal } from '../../session/until-signal.js';
 
@@ -45,7 +44,7 @@ export function parseSince(value: string, now = Date.now(), flag = '--since'): n
 export function registerLogs(program: Command): void {
   program
     .command('logs')
-    .description("show the logs of the project's containers")
+    .description("show the logs of the project's containers and host processes")
     .argument('[services...]', 'only these services')
     .option('-f, --follow', 'keep following new output')
     .option('-n, --tail <lines>', 'number of lines from the end of each log, or "all"', 'all')
@@ -74,9 +73,8 @@ export function registerLogs(program: Command): void {
       }
       const { stack } = await loadProject(cmd, { allowMissing: true });
       const runtime = await runtimeFromEnv();
-      const list = () => listProjectContainers(runtime, stack, { all: true, services });
       await untilSignal(async (signal) => {
-        await printLogs(runtime, stack.name, list, {
+        await printStackLogs(runtime, stack, {
           follow: opts.follow ?? false,
           tail,
           since,

@@ -3,6 +3,7 @@ import { TsstackError, UsageError } from '../../core/errors.js';
 import type { PublishedPort } from '../../runtime/types.js';
 import { runtimeFromEnv } from '../../session/project.js';
 import { loadProject } from '../context.js';
+import { refuseHostProcess } from '../../session/processes.js';
 import { listProjectContainers } from '../../session/project-containers.js';
 
 /** The binding `port` prints: IPv4 before IPv6, as Compose does. */
@@ -43,6 +44,7 @@ export function registerPort(program: Command): void {
           throw new UsageError(`--index must be 1 or more, not "${opts.index}"`);
         const { stack } = await loadProject(cmd, { allowMissing: true });
         const runtime = await runtimeFromEnv();
+        refuseHostProcess(stack, service, 'port');
         const containers = await listProjectContainers(runtime, stack, { all: true, services: [service] });
         const c = containers.find((x) => x.replica === index && x.summary.state === 'running');
         if (!c)

@@ -24,7 +24,7 @@ function parseBool(value: string | undefined): boolean {
 export function registerPs(program: Command): void {
   program
     .command('ps')
-    .description("list the project's containers")
+    .description("list the project's containers and host processes")
     .argument('[services...]', 'only these services')
     .option('-a, --all', 'also show stopped containers')
     .option('-q, --quiet', 'only print container IDs')

@@ -1,9 +1,11 @@
 import type { SpecProblem } from '../errors.js';
 import type { RawProject } from '../raw.js';
-import type { ServiceSpec, SpecWarning, Stack } from '../types.js';
+import type { ProcessSpec, ServiceSpec, SpecWarning, Stack } from '../types.js';
 import { NormalizeContext } from './context.js';
 import { defaultNetwork, normalizeNetworks } from './networks.js';
-import { activeServices } from './profiles.js';
+import { isRecord } from './context.js';
+import { normalizeProcesses } from './processes.js';
+import { activeWorkloads } from './profiles.js';
 import { normalizeSecrets } from './secrets.js';
 import { normalizeService } from './services.js';
 import { normalizeVolumes } from './volumes-top.js';
@@ -20,9 +22,15 @@ export function normalizeProject(raw: RawProject): {
   for (const [name, def] of Object.entries(ctx.record(data.services, ['services']) ?? {})) {
     all[name] = normalizeService(ctx, name, def);
   }
-  const active = activeServices(all, raw.profiles);
+  const xTsstack = isRecord(data['x-tsstack']) ? data['x-tsstack'] : {};
+  const allProcesses = normalizeProcesses(ctx, xTsstack.processes);
+  const active = activeWorkloads(all, allProcesses, raw.profiles);
   const services: Record<string, ServiceSpec> = {};
-  for (const name of Object.keys(all)) if (active.has(name)) services[name] = all[name] as ServiceSpec;
+  for (const name of Object.keys(all))
+    if (active.services.has(name)) services[name] = all[name] as ServiceSpec;
+  const processes: Record<string, ProcessSpec> = {};
+  for (const name of Object.keys(allProcesses))
+    if (active.processes.has(name)) processes[name] = allProcesses[name] as ProcessSpec;
   for (const svc of Object.values(services)) {
     for (const [dep, cfg] of Object.entries(svc.depends_on)) {
       if (cfg.required || Object.hasOwn(all, dep)) continue;
@@ -46,6 +54,7 @@ export function normalizeProject(raw: RawProject): {
     files: [...raw.files],
     profiles: [...raw.profiles],
     services,
+    processes,
     networks,
     volumes: normalizeVolumes(ctx, data.volumes),
     secrets: normalizeSecrets(ctx, 'secrets', data.secrets),

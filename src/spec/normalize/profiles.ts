@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../types.js';
+import type { ProcessSpec, ServiceSpec } from '../types.js';
 
 /**
  * Services that run: those without profiles, those with an enabled profile (`*` enables all), and everything
@@ -10,19 +10,37 @@ export function activeServices(
   services: Record<string, ServiceSpec>,
   enabled: readonly string[],
 ): Set<string> {
+  return activeWorkloads(services, {}, enabled).services;
+}
+
+/**
+ * Services and host processes that run, by the same rule: enabled by their profiles (or having none), or
+ * needed by one that runs, across the two kinds (a service waiting for a process, and back).
+ */
+export function activeWorkloads(
+  services: Record<string, ServiceSpec>,
+  processes: Record<string, ProcessSpec>,
+  enabled: readonly string[],
+): { services: Set<string>; processes: Set<string> } {
   const all = enabled.includes('*');
-  const active = new Set<string>();
+  const on = (profiles: string[]) =>
+    profiles.length === 0 || all || profiles.some((p) => enabled.includes(p));
+  const active = { services: new Set<string>(), processes: new Set<string>() };
   const queue: string[] = [];
-  for (const [name, svc] of Object.entries(services)) {
-    if (svc.profiles.length === 0 || all || svc.profiles.some((p) => enabled.includes(p))) queue.push(name);
-  }
+  for (const [name, svc] of Object.entries(services)) if (on(svc.profiles)) queue.push(name);
+  for (const [name, proc] of Object.entries(processes)) if (on(proc.profiles)) queue.push(name);
   while (queue.length > 0) {
     const name = queue.pop() as string;
     // Own keys only: a dependency named `constructor` is not Object.prototype.constructor.
     const svc = Object.hasOwn(services, name) ? services[name] : undefined;
-    if (!svc || active.has(name)) continue;
-    active.add(name);
-    queue.push(...neededServices(svc));
+    const proc = !svc && Object.hasOwn(processes, name) ? processes[name] : undefined;
+    if (svc && !active.services.has(name)) {
+      active.services.add(name);
+      queue.push(...neededServices(svc), ...required(svc.process_depends_on ?? {}));
+    } else if (proc && !active.processes.has(name)) {
+      active.processes.add(name);
+      queue.push(...required(proc.depends_on));
+    }
   }
   return active;
 }
@@ -48,4 +66,11 @@ export function serviceDependencies(svc: ServiceSpec): string[] {
   }
   if (svc.network_mode?.startsWith('service:')) deps.push(svc.network_mode.slice(8));
   return deps;
+}
+
+/** The names of required dependencies (an optional one runs only if enabled). */
+function required(deps: Record<string, { required: boolean }>): string[] {
+  return Object.entries(deps)
+    .filter(([, d]) => d.required)
+    .map(([name]) => name);
 }

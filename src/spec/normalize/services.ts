@@ -1,6 +1,6 @@
 import type { PathSegment, ServiceSpec } from '../types.js';
 import { normalizeUlimits } from './ulimits.js';
-import type { NormalizeContext } from './context.js';
+import { isRecord, type NormalizeContext } from './context.js';
 import { normalizeBuild, normalizeExtraHosts } from './build.js';
 import { normalizeCommand } from './command.js';
 import { normalizeDependsOn } from './depends-on.js';
@@ -118,6 +118,7 @@ export function normalizeService(ctx: NormalizeContext, name: string, value: unk
     group_add: [],
     secrets: normalizeFileRefs(ctx, 'secrets', s.secrets, at('secrets')),
     configs: normalizeFileRefs(ctx, 'configs', s.configs, at('configs')),
+    process_depends_on: processDependencies(ctx, s['x-tsstack'], at('x-tsstack')),
     extensions: {},
   };
   const fields = svc as unknown as Record<string, unknown>;
@@ -146,6 +147,16 @@ export function normalizeService(ctx: NormalizeContext, name: string, value: unk
   for (const [k, v] of Object.entries(s)) if (!KNOWN.has(k)) svc.extensions[k] = v;
   addImplicitDependencies(svc);
   return svc;
+}
+
+/** `x-tsstack.depends_on`: the host processes a service waits for (kept out of Compose's own depends_on). */
+function processDependencies(
+  ctx: NormalizeContext,
+  value: unknown,
+  path: PathSegment[],
+): ServiceSpec['process_depends_on'] {
+  if (!isRecord(value)) return {};
+  return normalizeDependsOn(ctx, value.depends_on, [...path, 'depends_on']);
 }
 
 /** A byte size; `memswap_limit: -1` is the engine's "unlimited swap", which Compose accepts too. */

@@ -35,6 +35,7 @@ export function stack(name: string, services: ServiceSpec[], over: Partial<Stack
     files: [`/srv/${name}/stack.yml`],
     profiles: [],
     services: Object.fromEntries(services.map((s) => [s.name, s])),
+    processes: {},
     networks: { default: network(name, 'default') },
     volumes: {},
     secrets: {},

@@ -1,5 +1,5 @@
 /** Small factories for normalized `Stack` objects in unit tests (no spec layer involved). */
-import type { ServiceSpec, Stack } from '../../../src/spec/types.js';
+import type { ProcessSpec, ServiceSpec, Stack } from '../../../src/spec/types.js';
 
 export type ServiceInput = Partial<ServiceSpec>;
 
@@ -34,6 +34,7 @@ export function makeService(name: string, input: ServiceInput = {}): ServiceSpec
     group_add: [],
     secrets: [],
     configs: [],
+    process_depends_on: {},
     extensions: {},
     ...input,
   };
@@ -51,6 +52,7 @@ export function makeStack(
     files: ['/srv/demo/stack.yml'],
     profiles: [],
     services: Object.fromEntries(Object.entries(services).map(([k, v]) => [k, makeService(k, v)])),
+    processes: {},
     networks: {},
     volumes: {},
     secrets: {},
@@ -66,4 +68,23 @@ export function dep(
   restart = false,
 ): { condition: typeof condition; required: boolean; restart: boolean } {
   return { condition, required: true, restart };
+}
+
+/** A host process with every required field at its normalized default. */
+export function makeProcess(name: string, input: Partial<ProcessSpec> = {}): ProcessSpec {
+  return {
+    name,
+    command: ['sleep', '1000'],
+    working_dir: '/srv/demo',
+    environment: {},
+    depends_on: {},
+    restart: 'no',
+    stop_signal: 'SIGTERM',
+    stop_grace_period: 10_000,
+    ports: [],
+    replicas: 1,
+    profiles: [],
+    extensions: {},
+    ...input,
+  };
 }

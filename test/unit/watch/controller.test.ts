@@ -60,6 +60,7 @@ function makeStack(dir: string, services: ServiceSpec[]): Stack {
     files: [path.join(dir, 'stack.yml')],
     profiles: [],
     services: Object.fromEntries(services.map((s) => [s.name, s])),
+    processes: {},
     networks: {},
     volumes: {},
     secrets: {},

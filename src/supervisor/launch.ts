@@ -1,0 +1,60 @@
+/**
+ * Finding a project's supervisor, or starting the detached one: `tsstack -p <project> __supervise`, in its
+ * own session (so it outlives the terminal), its output appended to a file next to its log.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EngineError } from '../core/errors.js';
+import { projectFolder, stateDir } from '../core/dirs.js';
+import { RemoteProcessHost } from './client.js';
+import { socketPath } from './protocol.js';
+
+/** The supervisor answering for the project, or undefined when none does. */
+export async function connectSupervisor(
+  project: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RemoteProcessHost | undefined> {
+  try {
+    return await RemoteProcessHost.connect(socketPath(project, env), env);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The CLI to run (node's arguments before the command): default this process's script. */
+  entry?: string[];
+  /** How long to wait for it to answer. */
+  timeoutMs?: number;
+}
+
+/** Starts the detached supervisor (unless one answers) and connects to it. */
+export async function startSupervisor(project: string, o: StartOptions = {}): Promise<RemoteProcessHost> {
+  const env = o.env ?? process.env;
+  const running = await connectSupervisor(project, env);
+  if (running) return running;
+  const out = join(projectFolder(stateDir(env), project), 'supervisor.out');
+  mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
+  const fd = openSync(out, 'a', 0o600);
+  const entry = o.entry ?? [...process.execArgv, process.argv[1] ?? ''];
+  try {
+    const child = spawn(process.execPath, [...entry, '-p', project, '__supervise'], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env,
+      cwd: '/',
+    });
+    child.unref();
+  } finally {
+    closeSync(fd);
+  }
+  const end = Date.now() + (o.timeoutMs ?? 20_000);
+  for (let step = 20; Date.now() < end; step = Math.min(200, step * 2)) {
+    const host = await connectSupervisor(project, env);
+    if (host) return host;
+    await new Promise((r) => setTimeout(r, step));
+  }
+  throw new EngineError(`the supervisor of project ${project} did not start; see ${out}`);
+}
