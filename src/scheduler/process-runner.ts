@@ -66,18 +66,7 @@ export class ReplicaRunner {
       this.c.bus().emit({ kind: 'log', service: r.service, replica: r.replica, stream, message, time });
     });
     this.setPhase(r, 'running');
-    if (r.spec.ports.length > 0)
-      this.c.bus().emit({
-        kind: 'container.ports',
-        service: r.service,
-        replica: r.replica,
-        ports: r.spec.ports.map((p) => ({
-          hostIp: p.hostIp,
-          hostPort: p.port,
-          target: p.port,
-          protocol: 'tcp',
-        })),
-      });
+    this.emitPorts(r);
     if (r.health) this.scheduleProbe(r, gen, 0);
     void run.exited.then((status) => this.onExit(r, gen, status.code ?? signalCode(status.signal)));
   }

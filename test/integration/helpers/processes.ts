@@ -3,7 +3,6 @@
  * temporary folder, so no test touches the user's), the CLI run with that environment, and what the
  * process table says (the source of truth the tests check against).
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +10,8 @@ import { findInstances, scanMarked } from '../../../src/runtime/process/proc-tab
 import { RemoteProcessHost } from '../../../src/supervisor/client.js';
 import { socketPath } from '../../../src/supervisor/protocol.js';
 import {
-  BIN,
   ROOT,
+  spawnCli,
   freePort,
   removeProject,
   tsstack,
@@ -61,7 +60,7 @@ export async function processProject(
     file,
     env,
     cli: (a, extra = {}, timeoutMs = 120_000) => tsstack(args(a), { ...env, ...extra }, timeoutMs),
-    spawn: (a, extra = {}) => spawnWith(args(a), { ...env, ...extra }),
+    spawn: (a, extra = {}) => spawnCli(args(a), { ...env, ...extra }),
     async cleanup() {
       const daemon = await supervisorPid(project, env);
       if (daemon) kill(daemon);
@@ -70,25 +69,6 @@ export async function processProject(
       rmSync(root, { recursive: true, force: true });
     },
   };
-}
-
-/** `node bin/tsstack.js ARGS` in the background with `env` added, collecting its output. */
-export function spawnWith(args: string[], env: Record<string, string>): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const jsonLines = () =>
-    out.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { child, out, exited, jsonLines };
 }
 
 /** Every process carrying the project's marker (leaders and descendants), from /proc. */
