@@ -41,15 +41,8 @@ const PREFIX = 'TSSTACK_';
 export function scanMarked(project?: string, root = '/proc'): MarkedProcess[] {
   const want = project === undefined ? `${MARKER.project}=` : `${MARKER.project}=${project}\0`;
   const out: MarkedProcess[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+  for (const pid of pidsIn(root)) {
+    if (pid === process.pid) continue;
     let environ: string;
     try {
       environ = readFileSync(`${root}/${pid}/environ`, 'latin1');
@@ -132,17 +125,20 @@ export function groupHasLiveMember(pgid: number, root = '/proc'): boolean {
   return groups.has(pgid);
 }
 
-function statsOfAll(root: string): [number, Stat][] {
-  const out: [number, Stat][] = [];
+/** The pids listed in the process table (none when it cannot be read). */
+function pidsIn(root: string): number[] {
   let names: string[];
   try {
     names = readdirSync(root);
   } catch {
-    return out;
+    return [];
   }
-  for (const name of names) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || pid <= 0) continue;
+  return names.map(Number).filter((pid) => Number.isInteger(pid) && pid > 0);
+}
+
+function statsOfAll(root: string): [number, Stat][] {
+  const out: [number, Stat][] = [];
+  for (const pid of pidsIn(root)) {
     const stat = readStat(pid, root);
     if (stat) out.push([pid, stat]);
   }
