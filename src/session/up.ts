@@ -20,6 +20,7 @@ import { attachProcesses, type AttachedProcesses } from './attached-processes.js
 import { lookAtProcesses, processesFor, type ProcessAccess } from './processes.js';
 import { printProgress } from './progress.js';
 import { loadProject, loadProjectAndConnect, type GlobalOptions } from './project.js';
+import { relaySignals } from './signal-relay.js';
 import { untilSignal } from './until-signal.js';
 
 export interface UpSessionOptions {
@@ -165,105 +166,115 @@ export async function runUp(o: UpSessionOptions): Promise<number> {
   // with host processes converges first too: the session takes over the processes its `up` started.
   const ui = live.ui;
   const convergeInside = ownsProcesses && !ui && !hasProcesses;
-  const desired = convergeInside ? desiredState(stack) : (await apply()).desired;
-  if (o.wait && !common.noStart) {
-    try {
-      await waitForServices(runtime, desired, {
-        services: withDependencies(desired, selected, o.noDeps),
-        timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
-        processes: access?.host,
-      });
-    } finally {
-      access?.close();
+  // An attached session listens for signals only once the stack is up: until then they are held for it.
+  const relay = ownsProcesses ? relaySignals() : undefined;
+  const session = async (): Promise<number> => {
+    const desired = convergeInside ? desiredState(stack) : (await apply()).desired;
+    if (o.wait && !common.noStart) {
+      try {
+        await waitForServices(runtime, desired, {
+          services: withDependencies(desired, selected, o.noDeps),
+          timeoutMs: o.waitTimeout === undefined ? undefined : o.waitTimeout * 1000,
+          processes: access?.host,
+        });
+      } finally {
+        access?.close();
+      }
+      return 0;
     }
-    return 0;
-  }
-  // Only `up -d --watch` and an attached session go on talking to a detached supervisor.
-  if (common.noStart || (o.detach && !o.watch) || (ownsProcesses && !owned)) {
-    access?.close();
-    if (common.noStart || o.detach) return 0;
-  }
-  const processes = owned?.supervisor ?? (o.detach ? access?.host : undefined);
-  const watchMode = (
-    bus: EventBus,
-    signal: AbortSignal,
-    print: boolean,
-    onReady?: (c: WatchController) => void,
-  ) =>
-    // Loaded only when asked for: watch mode brings chokidar, and `up -d` should start fast.
-    import('./watch-mode.js').then(({ runWatchMode }) =>
-      runWatchMode({
-        load: () => loadProject(o.project),
-        envFiles: o.project.envFile.map((f) => path.resolve(f)),
+    // Only `up -d --watch` and an attached session go on talking to a detached supervisor.
+    if (common.noStart || (o.detach && !o.watch) || (ownsProcesses && !owned)) {
+      access?.close();
+      if (common.noStart || o.detach) return 0;
+    }
+    const processes = owned?.supervisor ?? (o.detach ? access?.host : undefined);
+    const watchMode = (
+      bus: EventBus,
+      signal: AbortSignal,
+      print: boolean,
+      onReady?: (c: WatchController) => void,
+    ) =>
+      // Loaded only when asked for: watch mode brings chokidar, and `up -d` should start fast.
+      import('./watch-mode.js').then(({ runWatchMode }) =>
+        runWatchMode({
+          load: () => loadProject(o.project),
+          envFiles: o.project.envFile.map((f) => path.resolve(f)),
+          runtime,
+          stack,
+          raw: document,
+          bus,
+          signal,
+          services: selected,
+          print,
+          // In the live UI, Ink owns stdin: manual triggers come from its `t` key instead of typed lines.
+          keys: print && process.stdin.isTTY === true,
+          lock: () => lockProject(stack.name, lockWait),
+          onReady,
+          processes,
+        }),
+      );
+    if (o.detach) {
+      try {
+        await untilSignal((signal) => watchMode(new EventBus(), signal, true));
+      } finally {
+        access?.close();
+      }
+      return 0;
+    }
+    if (live.notice) process.stderr.write(live.notice);
+    const stopWatching = new AbortController();
+    let controller: WatchController | undefined;
+    let watching: Promise<void> | undefined;
+    const startWatching = () => {
+      if (o.watch) watching = watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c));
+    };
+    if (!convergeInside) startWatching();
+    const attached = attachedServices(
+      o,
+      [...Object.keys(stack.services), ...Object.keys(stack.processes)],
+      (names) => withDependencies(desired, names),
+    );
+    try {
+      const { superviseAttached } = await import('./supervise.js');
+      return await superviseAttached({
         runtime,
         stack,
-        raw: document,
-        bus,
-        signal,
         services: selected,
-        print,
-        // In the live UI, Ink owns stdin: manual triggers come from its `t` key instead of typed lines.
-        keys: print && process.stdin.isTTY === true,
-        lock: () => lockProject(stack.name, lockWait),
-        onReady,
-        processes,
-      }),
-    );
-  if (o.detach) {
-    try {
-      await untilSignal((signal) => watchMode(new EventBus(), signal, true));
+        ui,
+        logFormat: o.logFormat,
+        logs: {
+          services: (s) => attached.has(s),
+          prefix: !o.noLogPrefix,
+          timestamps: o.timestamps,
+          ...(o.noColor ? { color: false } : {}),
+        },
+        timeout: o.timeout,
+        exitCodeFrom: o.exitCodeFrom,
+        abortOnContainerExit: o.abortOnContainerExit,
+        since,
+        ...(convergeInside
+          ? {
+              prepare: async (_bus: EventBus, signal: AbortSignal) => {
+                await apply(signal);
+                // Watching begins once the stack is up, as when `up` converged before the session.
+                if (!signal.aborted) startWatching();
+              },
+            }
+          : {}),
+        reload: async () => (await loadProject(o.project)).stack,
+        bus: sessionBus,
+        processes: owned,
+        ...(relay ? { signals: relay.signals } : {}),
+        onTrigger: o.watch ? (service) => controller?.trigger(service) : undefined,
+      });
     } finally {
-      access?.close();
+      stopWatching.abort();
+      await watching?.catch(() => undefined);
     }
-    return 0;
-  }
-  if (live.notice) process.stderr.write(live.notice);
-  const stopWatching = new AbortController();
-  let controller: WatchController | undefined;
-  let watching: Promise<void> | undefined;
-  const startWatching = () => {
-    if (o.watch) watching = watchMode(sessionBus, stopWatching.signal, !ui, (c) => (controller = c));
   };
-  if (!convergeInside) startWatching();
-  const attached = attachedServices(
-    o,
-    [...Object.keys(stack.services), ...Object.keys(stack.processes)],
-    (names) => withDependencies(desired, names),
-  );
   try {
-    const { superviseAttached } = await import('./supervise.js');
-    return await superviseAttached({
-      runtime,
-      stack,
-      services: selected,
-      ui,
-      logFormat: o.logFormat,
-      logs: {
-        services: (s) => attached.has(s),
-        prefix: !o.noLogPrefix,
-        timestamps: o.timestamps,
-        ...(o.noColor ? { color: false } : {}),
-      },
-      timeout: o.timeout,
-      exitCodeFrom: o.exitCodeFrom,
-      abortOnContainerExit: o.abortOnContainerExit,
-      since,
-      ...(convergeInside
-        ? {
-            prepare: async (_bus: EventBus, signal: AbortSignal) => {
-              await apply(signal);
-              // Watching begins once the stack is up, as when `up` converged before the session.
-              if (!signal.aborted) startWatching();
-            },
-          }
-        : {}),
-      reload: async () => (await loadProject(o.project)).stack,
-      bus: sessionBus,
-      processes: owned,
-      onTrigger: o.watch ? (service) => controller?.trigger(service) : undefined,
-    });
+    return await session();
   } finally {
-    stopWatching.abort();
-    await watching?.catch(() => undefined);
+    relay?.close();
   }
 }

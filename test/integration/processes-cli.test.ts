@@ -175,6 +175,38 @@ ${db}x-tsstack:
   }, 120_000);
 });
 
+describe('a signal while up is still starting the stack', () => {
+  it('is held for the session: SIGTERM then stops what started, exit 0, no process left', async () => {
+    // The process starts first; the container that depends on it is created after, so the signal lands
+    // while up is still converging, before the session listens.
+    const p = await project(`services:
+  db:
+    image: tsstack-test/busybox:latest
+    command: ["sleep", "300"]
+    stop_grace_period: 1s
+    x-tsstack:
+      depends_on: [api]
+x-tsstack:
+  processes:
+    api:
+      command: ["sleep", "301"]
+      stop_grace_period: 1s
+`);
+    const cli = p.spawn(['up', '--headless']);
+    try {
+      expect(await eventually(async () => leaders(p.project).length === 1, 60_000, 5)).toBe(true);
+      process.kill(cli.child.pid!, 'SIGTERM');
+      expect(await cli.exited, cli.out.stderr).toBe(0);
+    } finally {
+      await stopCli(cli, 30_000);
+    }
+    expect(cli.out.stderr).toContain('Gracefully stopping');
+    expect(markedPids(p.project)).toEqual([]);
+    const db = await docker.getContainer(`${p.project}-db-1`).inspect();
+    expect(db.State.Running).toBe(false);
+  }, 120_000);
+});
+
 describe('the commands that act on containers, given a host process', () => {
   it('kill signals the whole process group (the supervisor then restarts it); pause, cp, top, port and wait refuse it in one line', async () => {
     const p = await project(`services:
