@@ -106,6 +106,21 @@ await build({
   external,
   plugins: [uiApart],
 });
+// The detached supervisor's own bundle: it runs as long as the project, so it loads only what it needs.
+await build({
+  ...common,
+  entryPoints: ['src/cli/supervisor-entry.ts'],
+  outfile: join(outdir, 'supervisor.cjs'),
+  format: 'cjs',
+  external,
+  footer: {
+    js: `if (require.main === module)
+  module.exports.main(process.argv).then(
+    (code) => { process.exitCode = code; },
+    (err) => { console.error(err instanceof Error ? err.message : String(err)); process.exitCode = 1; },
+  );`,
+  },
+});
 // The CLI bundle is made pure ASCII (the few characters esbuild leaves, in comments and a regular
 // expression, as \u escapes, which mean the same there): the launcher then reads it as Latin-1, about 7 ms
 // less than decoding 2 MB of UTF-8 on every start.
@@ -118,4 +133,7 @@ if (/String\.raw/.test(ascii))
   throw new Error('tsstack.cjs uses String.raw: check that \\u escapes keep its meaning');
 writeFileSync(cliFile, ascii);
 const id = createHash('sha256').update(ascii).digest('hex').slice(0, 16);
-writeFileSync(join(outdir, 'build.json'), `${JSON.stringify({ id, cli: 'tsstack.cjs', ui: 'ui.js' })}\n`);
+writeFileSync(
+  join(outdir, 'build.json'),
+  `${JSON.stringify({ id, cli: 'tsstack.cjs', ui: 'ui.js', supervisor: 'supervisor.cjs' })}\n`,
+);

@@ -12,13 +12,15 @@ import { cacheDir } from '../core/cache-dir.js';
 import { requireWithCodeCache } from './code-cache.js';
 import { commandName } from './command-name.js';
 import { UI_LOADER } from '../session/load-ui.js';
+import { SUPERVISOR_ENTRY } from '../supervisor/launch.js';
 
 interface BuildInfo {
   /** A hash of the CLI bundle's content. */
   id: string;
-  /** The CLI bundle and the UI bundle, relative to this file. */
+  /** The CLI bundle, the UI bundle and the detached supervisor's bundle, relative to this file. */
   cli: string;
   ui: string;
+  supervisor?: string;
 }
 
 /** Runs the CLI in `bundleDir` on `argv` (as process.argv) and resolves with its exit code. */
@@ -26,6 +28,8 @@ export async function launch(argv: string[], bundleDir: string): Promise<number>
   const info = JSON.parse(readFileSync(path.join(bundleDir, 'build.json'), 'utf8')) as BuildInfo;
   (globalThis as Record<symbol, unknown>)[UI_LOADER] = () =>
     import(pathToFileURL(path.join(bundleDir, info.ui)).href);
+  if (info.supervisor)
+    (globalThis as Record<symbol, unknown>)[SUPERVISOR_ENTRY] = path.join(bundleDir, info.supervisor);
   const { exports } = requireWithCodeCache(path.join(bundleDir, info.cli), {
     dir: cacheDir(process.env),
     build: info.id,

@@ -22,9 +22,22 @@ export async function connectSupervisor(
   }
 }
 
+/**
+ * Where the launcher of the bundled CLI puts the supervisor's own bundle (a path); without it (tests, dist/)
+ * the supervisor runs as this CLI's hidden `__supervise` command.
+ */
+export const SUPERVISOR_ENTRY = Symbol.for('tsstack.supervisorEntry');
+
+/** How to run the supervisor: node's arguments before `-p PROJECT __supervise`. */
+function defaultEntry(): string[] {
+  const bundled = (globalThis as Record<symbol, unknown>)[SUPERVISOR_ENTRY];
+  if (typeof bundled === 'string') return [...process.execArgv, bundled];
+  return [...process.execArgv, process.argv[1] ?? ''];
+}
+
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
-  /** The CLI to run (node's arguments before the command): default this process's script. */
+  /** The CLI to run (node's arguments before the command): default the supervisor bundle, or this process's script. */
   entry?: string[];
   /** How long to wait for it to answer. */
   timeoutMs?: number;
@@ -38,7 +51,7 @@ export async function startSupervisor(project: string, o: StartOptions = {}): Pr
   const out = join(projectFolder(stateDir(env), project), 'supervisor.out');
   mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
   const fd = openSync(out, 'a', 0o600);
-  const entry = o.entry ?? [...process.execArgv, process.argv[1] ?? ''];
+  const entry = o.entry ?? defaultEntry();
   try {
     const child = spawn(process.execPath, [...entry, '-p', project, '__supervise'], {
       detached: true,
