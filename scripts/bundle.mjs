@@ -65,6 +65,31 @@ module.exports = function deferred(...args) {
     }));
   },
 };
+// docker-modem logs through the `debug` package, which loads tty and supports-color on every start (about
+// 2 ms) to colour output nobody asked for. Its stand-in keeps `DEBUG=modem` (or `*`, `mod*`) working: the
+// same lines, on stderr, without colours.
+const debugStandIn = {
+  name: 'debug-stand-in',
+  setup(b) {
+    b.onResolve({ filter: /^debug$/ }, (args) =>
+      args.resolveDir.replaceAll('\\', '/').includes('node_modules/docker-modem/')
+        ? { path: 'debug', namespace: 'debug-stand-in' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'debug-stand-in' }, () => ({
+      contents: `const { format } = require('node:util');
+module.exports = function debug(namespace) {
+  const on = (process.env.DEBUG || '').split(/[\\s,]+/).some((p) =>
+    p !== '' && !p.startsWith('-') && (p === '*' || p === namespace || (p.endsWith('*') && namespace.startsWith(p.slice(0, -1)))));
+  const log = on ? (...args) => process.stderr.write(namespace + ' ' + format(...args) + '\\n') : () => undefined;
+  log.enabled = on;
+  return log;
+};
+`,
+      loader: 'js',
+    }));
+  },
+};
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -81,7 +106,7 @@ await build({
   outfile: join(outdir, 'tsstack.cjs'),
   format: 'cjs',
   external,
-  plugins: [uiApart, dockerodeBundled],
+  plugins: [uiApart, dockerodeBundled, debugStandIn],
   // import.meta.url as an ES module would see it (version.ts reads ../package.json through it).
   define: { 'import.meta.url': '__tsstackModuleUrl' },
   banner: { js: "const __tsstackModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -129,6 +154,11 @@ const ascii = readFileSync(cliFile, 'utf8').replace(
   /[^\t\n\r\x20-\x7e]/g,
   (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
 );
+// The launcher compiles the bundle as a vm.Script, which has no dynamic import: import() of a module that
+// stays outside the bundle (a Node built-in) would throw ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING when run.
+const dynamicImport = /\bimport\(\s*["'`](node:[^"'`]+)/.exec(ascii);
+if (dynamicImport)
+  throw new Error(`tsstack.cjs imports ${dynamicImport[1]} dynamically: use a static import or createRequire`);
 if (/String\.raw/.test(ascii))
   throw new Error('tsstack.cjs uses String.raw: check that \\u escapes keep its meaning');
 writeFileSync(cliFile, ascii);
