@@ -158,7 +158,9 @@ const ascii = readFileSync(cliFile, 'utf8').replace(
 // stays outside the bundle (a Node built-in) would throw ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING when run.
 const dynamicImport = /\bimport\(\s*["'`](node:[^"'`]+)/.exec(ascii);
 if (dynamicImport)
-  throw new Error(`tsstack.cjs imports ${dynamicImport[1]} dynamically: use a static import or createRequire`);
+  throw new Error(
+    `tsstack.cjs imports ${dynamicImport[1]} dynamically: use a static import or createRequire`,
+  );
 if (/String\.raw/.test(ascii))
   throw new Error('tsstack.cjs uses String.raw: check that \\u escapes keep its meaning');
 writeFileSync(cliFile, ascii);
