@@ -90,6 +90,13 @@ function rssMb(pid: number): { rss: number; anon: number } {
   return { rss: kb('VmRSS'), anon: kb('RssAnon') };
 }
 
+/** User and system CPU time of a process so far, in seconds (clock ticks of 1/100 s, as on Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function processYaml(name: string, lines: string[]): string[] {
   return [`    ${name}:`, ...lines.map((l) => `      ${l}`)];
 }
@@ -176,6 +183,8 @@ function loggingYaml(): string {
 interface RssResult {
   samples: { rss: number; anon: number }[];
   linesPerS: number;
+  /** The supervisor's CPU time over the sampled seconds, as a share of one core. */
+  cpu: number;
   /** A bare `node -e` on this machine, for scale. */
   bareNodeMb: number;
 }
@@ -196,13 +205,15 @@ async function rss(ctx: Ctx): Promise<RssResult> {
     await new Promise((r) => setTimeout(r, 3000)); // past start-up
     const l0 = await lines();
     const t0 = performance.now();
+    const cpu0 = cpuSeconds(pid);
     const samples: RssResult['samples'] = [];
     for (let s = 0; s < RSS_SECONDS; s++) {
       await new Promise((r) => setTimeout(r, 1000));
       samples.push(rssMb(pid));
     }
+    const cpu = (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000);
     const linesPerS = ((await lines()) - l0) / ((performance.now() - t0) / 1000);
-    return { samples, linesPerS, bareNodeMb: await bareNodeRss() };
+    return { samples, linesPerS, cpu, bareNodeMb: await bareNodeRss() };
   } finally {
     await cli(ctx, project, ['down', '-t', '1']).catch((e: Error) => console.error(e.message));
   }
@@ -275,7 +286,7 @@ async function main(): Promise<void> {
       }
     }
     if (PARTS.has('rss')) {
-      const { samples, linesPerS, bareNodeMb } = await rss(ctx);
+      const { samples, linesPerS, cpu, bareNodeMb } = await rss(ctx);
       const stat = (xs: number[]): string => {
         const sorted = [...xs].sort((a, b) => a - b);
         const at = (q: number): number =>
@@ -284,11 +295,11 @@ async function main(): Promise<void> {
       };
       const peak = Math.max(...samples.map((x) => x.rss));
       console.log(
-        `\n| detached supervisor, 50 processes logging (${RSS_SECONDS} s) | lines/s into the log files | RSS min / median / peak | private (RssAnon) | bare \`node -e\` | goal RSS < 60 MB |`,
+        `\n| detached supervisor, 50 processes logging (${RSS_SECONDS} s) | lines/s into the log files | RSS min / median / peak | private (RssAnon) | CPU (one core) | bare \`node -e\` | goal RSS < 60 MB |`,
       );
-      console.log('|---|---|---|---|---|---|');
+      console.log('|---|---|---|---|---|---|---|');
       console.log(
-        `| 10,000 lines/s asked | ${f(linesPerS, 0)} | ${stat(samples.map((x) => x.rss))} | ${stat(samples.map((x) => x.anon))} | ${f(bareNodeMb, 1)} MB | ${mark(peak < 60)} |`,
+        `| 10,000 lines/s asked | ${f(linesPerS, 0)} | ${stat(samples.map((x) => x.rss))} | ${stat(samples.map((x) => x.anon))} | ${f(cpu * 100, 0)}% | ${f(bareNodeMb, 1)} MB | ${mark(peak < 60)} |`,
       );
     }
     if (PARTS.has('stop')) {
