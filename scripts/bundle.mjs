@@ -14,6 +14,8 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import vm from 'node:vm';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -150,7 +152,43 @@ await build({
 // expression, as \u escapes, which mean the same there): the launcher then reads it as Latin-1, about 7 ms
 // less than decoding 2 MB of UTF-8 on every start.
 const cliFile = join(outdir, 'tsstack.cjs');
-const ascii = readFileSync(cliFile, 'utf8').replace(
+// Built-ins that most commands never use but that modules load at their top (commander: child_process;
+// docker-modem: https; dockerode: zlib) are required on first use instead: about 7 ms of every start. Each
+// `require` of one becomes a stand-in whose properties load the module when first read; it lists the
+// module's own keys (taken here, from the Node that builds and runs the bundle) so that esbuild's ES module
+// interop still sees every export. A property set on the stand-in is set on the module; one set on an object
+// that inherits from it (docker-modem's wrappers do that) is set on that object, as usual.
+const LAZY_BUILTINS = ['child_process', 'https', 'zlib'];
+const lazyKeys = Object.fromEntries(
+  LAZY_BUILTINS.map((name) => [name, Object.getOwnPropertyNames(createRequire(import.meta.url)(name))]),
+);
+const lazyHelper = `const __tsstackLazyKeys = ${JSON.stringify(lazyKeys)};
+const __tsstackLazy = (name) => {
+  let real;
+  const load = () => (real ??= require('node:' + name));
+  const keys = __tsstackLazyKeys[name];
+  const stand = new Proxy({}, {
+    get: (_, key) => load()[key],
+    has: (_, key) => key in load(),
+    set: (_, key, value, receiver) =>
+      receiver === stand
+        ? Reflect.set(load(), key, value)
+        : Reflect.defineProperty(receiver, key, { value, writable: true, enumerable: true, configurable: true }),
+    ownKeys: () => [...keys],
+    getOwnPropertyDescriptor: (_, key) =>
+      keys.includes(key) ? { get: () => load()[key], enumerable: true, configurable: true } : undefined,
+  });
+  return stand;
+};
+`;
+const bundled = readFileSync(cliFile, 'utf8');
+const lazyRequire = new RegExp(`\\brequire\\("(?:node:)?(${LAZY_BUILTINS.join('|')})"\\)`, 'g');
+const withLazy = bundled.replace(lazyRequire, (_, name) => `__tsstackLazy("${name}")`);
+if (withLazy === bundled) throw new Error('no lazily loaded built-in found in tsstack.cjs');
+// On the banner's line, so that the source map's lines still match.
+const firstLine = withLazy.indexOf('\n');
+const oneLine = lazyHelper.replace(/\n\s*/g, ' ');
+const ascii = (withLazy.slice(0, firstLine) + ' ' + oneLine + withLazy.slice(firstLine)).replace(
   /[^\t\n\r\x20-\x7e]/g,
   (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
 );
@@ -163,6 +201,8 @@ if (dynamicImport)
   );
 if (/String\.raw/.test(ascii))
   throw new Error('tsstack.cjs uses String.raw: check that \\u escapes keep its meaning');
+// What was spliced in above must still parse (a syntax error would only show when the CLI runs).
+new vm.Script(ascii, { filename: cliFile });
 writeFileSync(cliFile, ascii);
 const id = createHash('sha256').update(ascii).digest('hex').slice(0, 16);
 writeFileSync(

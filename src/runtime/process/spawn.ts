@@ -14,7 +14,8 @@ import { promisify } from 'node:util';
 import { openPipeForReading } from './output.js';
 import { MARKER, type ProcessCreateSpec, type ProcessSupervision } from './types.js';
 
-const execFileAsync = promisify(execFile);
+/** execFile as a promise (made on first use: the CLI loads child_process only when it runs something). */
+const execFileAsync = (file: string, args: string[]) => promisify(execFile)(file, args);
 
 export interface SpawnOptions {
   /** Folder for the output pipes (the project's runtime folder). */

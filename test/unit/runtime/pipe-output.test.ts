@@ -52,8 +52,18 @@ describe('readPipe', () => {
     const wb = openSync(b, 'w');
     const want = (p: string) => Array.from({ length: 2000 }, (_, i) => `${p} line ${i} ${'y'.repeat(40)}`);
     for (let i = 0; i < 2000; i += 100) {
-      writeSync(wa, want('a').slice(i, i + 100).join('\n') + '\n');
-      writeSync(wb, want('b').slice(i, i + 100).join('\n') + '\n');
+      writeSync(
+        wa,
+        want('a')
+          .slice(i, i + 100)
+          .join('\n') + '\n',
+      );
+      writeSync(
+        wb,
+        want('b')
+          .slice(i, i + 100)
+          .join('\n') + '\n',
+      );
       if (i % 500 === 0) await tick();
     }
     closeSync(wa);
