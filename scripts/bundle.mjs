@@ -110,7 +110,11 @@ await build({
   external,
   plugins: [uiApart, dockerodeBundled, debugStandIn],
   // import.meta.url as an ES module would see it (version.ts reads ../package.json through it).
-  define: { 'import.meta.url': '__tsstackModuleUrl' },
+  define: {
+    'import.meta.url': '__tsstackModuleUrl',
+    // The version of the `yaml` bundled here (src/spec/parse-cache.ts keys its cache with it).
+    TSSTACK_YAML_VERSION: JSON.stringify(createRequire(import.meta.url)('yaml/package.json').version),
+  },
   banner: { js: "const __tsstackModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 await build({

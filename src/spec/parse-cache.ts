@@ -37,10 +37,15 @@ const MAX_ENTRIES = 16;
 /** Files smaller than this are parsed every time. */
 export const CACHE_MIN_BYTES = 4 * 1024;
 
+/** The bundle script defines it (`yaml` is bundled with the CLI); elsewhere it is not defined. */
+declare const TSSTACK_YAML_VERSION: string | undefined;
+
 let yamlVersionRead: string | undefined;
 /** The installed `yaml` package's version, read when a file is first big enough to cache (not at start-up). */
 function yamlVersion(): string {
   if (yamlVersionRead === undefined) {
+    // Resolving the package costs about 2 ms; the bundle knows the version it was built with.
+    if (typeof TSSTACK_YAML_VERSION === 'string') return (yamlVersionRead = TSSTACK_YAML_VERSION);
     try {
       yamlVersionRead = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
     } catch {
