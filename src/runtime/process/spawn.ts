@@ -8,8 +8,17 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { openPipeForReading } from './output.js';
 import { MARKER, type ProcessCreateSpec, type ProcessSupervision } from './types.js';
@@ -145,10 +154,33 @@ export function removePipes(pipes: OutputPipes): void {
   }
 }
 
+/** Pipes made ahead in each run of `mkfifo`, for the processes started next (see `makeFifos`). */
+export const SPARE_FIFOS = 16;
+const SPARE = /^\.spare\.[0-9a-f]+$/;
+/** Spare pipes per folder; a folder's leftovers (a supervisor that was killed) are taken on first use. */
+const spares = new Map<string, string[]>();
+
+function sparesIn(dir: string): string[] {
+  let pool = spares.get(dir);
+  if (!pool) {
+    pool = [];
+    try {
+      for (const f of readdirSync(dir)) if (SPARE.test(f)) pool.push(join(dir, f));
+    } catch {
+      // no folder yet
+    }
+    spares.set(dir, pool);
+  }
+  return pool;
+}
+
 /**
- * Node has no mkfifo(); coreutils' makes them (argv only, no shell), both in one asynchronous call: a
+ * Node has no mkfifo(); coreutils' makes them (argv only, no shell), in one asynchronous call: a
  * synchronous call per pipe held the supervisor's event loop for every process it started, so starting
- * 50 processes took seconds (bench/processes).
+ * 50 processes took seconds (bench/processes). Each call also makes SPARE_FIFOS spare pipes in the same
+ * folder, which the next starts take by renaming, so 50 processes cost a few runs of mkfifo, not 50 (each
+ * about 2 ms, which a chain of dependent processes pays one after another). `down` removes the folder
+ * with whatever spares are left.
  */
 async function makeFifos(paths: string[]): Promise<void> {
   const missing: string[] = [];
@@ -161,7 +193,25 @@ async function makeFifos(paths: string[]): Promise<void> {
     }
     missing.push(path);
   }
-  if (missing.length > 0) await execFileAsync('mkfifo', ['-m', '600', ...missing]);
+  if (missing.length === 0) return;
+  const dir = dirname(missing[0]!);
+  const pool = sparesIn(dir);
+  while (missing.length > 0 && pool.length > 0) {
+    const spare = pool.pop()!;
+    try {
+      if (!lstatSync(spare).isFIFO()) continue;
+      renameSync(spare, missing[0]!);
+      missing.shift();
+    } catch {
+      // removed meanwhile (a `down`): make one instead
+    }
+  }
+  if (missing.length === 0) return;
+  const fresh = Array.from({ length: SPARE_FIFOS }, () =>
+    join(dir, `.spare.${randomBytes(6).toString('hex')}`),
+  );
+  await execFileAsync('mkfifo', ['-m', '600', ...missing, ...fresh]);
+  pool.push(...fresh);
 }
 
 function spawnError(e: NodeJS.ErrnoException, spec: ProcessCreateSpec): SpawnError {
