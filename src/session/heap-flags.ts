@@ -17,6 +17,7 @@
  * TSSTACK_V8_FLAGS replaces the list (empty: V8's defaults).
  */
 import v8 from 'node:v8';
+import { flagList } from '../core/flag-list.js';
 
 export const SUPERVISOR_V8_FLAGS: readonly string[] = [
   '--semi-space-growth-factor=1',
@@ -26,7 +27,7 @@ export const SUPERVISOR_V8_FLAGS: readonly string[] = [
 /** Applies the supervisor's V8 flags (or TSSTACK_V8_FLAGS); returns what was applied. */
 export function tuneHeapForSupervisor(env: Record<string, string | undefined>): readonly string[] {
   const raw = env.TSSTACK_V8_FLAGS;
-  const flags = raw === undefined ? SUPERVISOR_V8_FLAGS : raw.split(/\s+/).filter((f) => f !== '');
+  const flags = flagList(raw, SUPERVISOR_V8_FLAGS);
   for (const f of flags) v8.setFlagsFromString(f);
   return flags;
 }

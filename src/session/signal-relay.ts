@@ -32,12 +32,10 @@ export function relaySignals(target: Pick<NodeJS.Process, 'on' | 'off'> = proces
     if (held.includes(name as Relayed)) queueMicrotask(flush);
   });
   const handlers = RELAYED.map((name) => {
+    // In order behind any still held: delivered now if listened for, else held.
     const handler = () => {
-      if (held.length === 0 && relay.listenerCount(name) > 0) relay.emit(name, name);
-      else {
-        held.push(name);
-        flush();
-      }
+      held.push(name);
+      flush();
     };
     target.on(name, handler);
     return [name, handler] as const;

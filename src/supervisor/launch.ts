@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EngineError } from '../core/errors.js';
 import { projectFolder, stateDir } from '../core/dirs.js';
+import { flagList } from '../core/flag-list.js';
 import { RemoteProcessHost } from './client.js';
 import { socketPath } from './protocol.js';
 
@@ -38,11 +39,9 @@ export const SUPERVISOR_NODE_FLAGS: readonly string[] = ['--no-opt'];
 
 /** How to run the supervisor: node's arguments before `-p PROJECT __supervise`. */
 function defaultEntry(env: NodeJS.ProcessEnv): string[] {
-  const raw = env.TSSTACK_SUPERVISOR_NODE_FLAGS;
-  const flags = raw === undefined ? SUPERVISOR_NODE_FLAGS : raw.split(/\s+/).filter((f) => f !== '');
+  const flags = flagList(env.TSSTACK_SUPERVISOR_NODE_FLAGS, SUPERVISOR_NODE_FLAGS);
   const bundled = (globalThis as Record<symbol, unknown>)[SUPERVISOR_ENTRY];
-  if (typeof bundled === 'string') return [...process.execArgv, ...flags, bundled];
-  return [...process.execArgv, ...flags, process.argv[1] ?? ''];
+  return [...process.execArgv, ...flags, typeof bundled === 'string' ? bundled : (process.argv[1] ?? '')];
 }
 
 export interface StartOptions {
