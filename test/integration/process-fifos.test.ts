@@ -8,33 +8,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readPipe } from '../../src/runtime/process/output.js';
 import { SPARE_FIFOS, spawnProcess, type Spawned } from '../../src/runtime/process/spawn.js';
-import type { ProcessCreateSpec } from '../../src/runtime/process/types.js';
+import { processSpec } from './helpers/processes.js';
 import { uniqueName } from './helpers/stack-cli.js';
 
 const roots: string[] = [];
 afterEach(() => {
   for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
 });
-
-function spec(project: string, cwd: string, service: string, command: string[]): ProcessCreateSpec {
-  return {
-    project,
-    service,
-    replica: 1,
-    hash: 'h1',
-    name: `${project}-${service}-1`,
-    dependsOn: [],
-    fields: {},
-    restart: { name: 'no' },
-    stopSignal: 'SIGTERM',
-    stopGraceMs: 1000,
-    ports: [],
-    longRunning: false,
-    command,
-    cwd,
-    env: [],
-  };
-}
 
 const sparesIn = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('.spare.'));
 
@@ -61,13 +41,13 @@ describe('output pipes from spare FIFOs', () => {
     execFileSync('mkfifo', ['-m', '600', join(pipeDir, '.spare.0123456789ab')]);
     const o = { pipeDir, baseEnv: process.env };
 
-    const first = await spawnProcess(spec(project, root, 'a', ['echo', 'one']), o);
+    const first = await spawnProcess(processSpec(project, root, 'a', ['echo', 'one']), o);
     expect(await output(first)).toEqual(['one']);
     // The leftover became one of its pipes; the other came with SPARE_FIFOS new spares.
     expect(sparesIn(pipeDir)).not.toContain('.spare.0123456789ab');
     expect(sparesIn(pipeDir)).toHaveLength(SPARE_FIFOS);
 
-    const second = await spawnProcess(spec(project, root, 'b', ['echo', 'two']), o);
+    const second = await spawnProcess(processSpec(project, root, 'b', ['echo', 'two']), o);
     expect(await output(second)).toEqual(['two']);
     expect(sparesIn(pipeDir)).toHaveLength(SPARE_FIFOS - 2);
     for (const p of [second.pipes.stdout, second.pipes.stderr]) expect(lstatSync(p).isFIFO()).toBe(true);

@@ -19,6 +19,7 @@ import {
 import type { ProcessCreateSpec } from '../../src/runtime/process/types.js';
 import { ProcessSupervisor } from '../../src/scheduler/process-supervisor.js';
 import { ProcessTable } from '../../src/scheduler/process-table.js';
+import { processSpec } from './helpers/processes.js';
 import { eventually, uniqueName } from './helpers/stack-cli.js';
 
 let dir = '';
@@ -56,24 +57,7 @@ function supervisor(policy = { initialMs: 200, maxMs: 800, resetAfterMs: 60_000 
 }
 
 function spec(service: string, command: string[], extra: Partial<ProcessCreateSpec> = {}): ProcessCreateSpec {
-  return {
-    project,
-    service,
-    replica: 1,
-    hash: 'h1',
-    name: `${project}-${service}-1`,
-    dependsOn: [],
-    fields: {},
-    restart: { name: 'no' },
-    stopSignal: 'SIGTERM',
-    stopGraceMs: 1000,
-    ports: [],
-    longRunning: true,
-    command,
-    cwd: dir,
-    env: ['GREETING=hello'],
-    ...extra,
-  };
+  return processSpec(project, dir, service, command, { env: ['GREETING=hello'], ...extra });
 }
 
 /** Pids carrying this project's marker, from /proc. */

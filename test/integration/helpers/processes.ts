@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { findInstances, scanMarked } from '../../../src/runtime/process/proc-table.js';
 import { RemoteProcessHost } from '../../../src/supervisor/client.js';
 import { socketPath } from '../../../src/supervisor/protocol.js';
+import type { ProcessCreateSpec } from '../../../src/runtime/process/types.js';
 import {
   ROOT,
   spawnCli,
@@ -125,4 +126,32 @@ export function kill(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   } catch {
     // gone
   }
+}
+
+/** The create spec of replica 1 of `service` in `project`, run in `cwd` (a 1 s grace, no restart). */
+export function processSpec(
+  project: string,
+  cwd: string,
+  service: string,
+  command: string[],
+  extra: Partial<ProcessCreateSpec> = {},
+): ProcessCreateSpec {
+  return {
+    project,
+    service,
+    replica: 1,
+    hash: 'h1',
+    name: `${project}-${service}-1`,
+    dependsOn: [],
+    fields: {},
+    restart: { name: 'no' },
+    stopSignal: 'SIGTERM',
+    stopGraceMs: 1000,
+    ports: [],
+    longRunning: true,
+    command,
+    cwd,
+    env: [],
+    ...extra,
+  };
 }
