@@ -1,7 +1,7 @@
 // Output pipes of host processes come from a stock of spare FIFOs made ahead: the first start makes its
 // two pipes and SPARE_FIFOS spares in one run of mkfifo, the next starts rename spares, and spares left in
 // the folder (a supervisor that was killed) are taken first. The processes' output still arrives.
-import { closeSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ describe('output pipes from spare FIFOs', () => {
     const pipeDir = join(root, 'run');
     const project = uniqueName('t-fifo');
     // A spare left by an earlier supervisor.
-    execFileSync('mkdir', ['-p', pipeDir]);
+    mkdirSync(pipeDir, { recursive: true });
     execFileSync('mkfifo', ['-m', '600', join(pipeDir, '.spare.0123456789ab')]);
     const o = { pipeDir, baseEnv: process.env };
 
