@@ -89,6 +89,12 @@ export async function acquireProjectLock(project: string, opts: LockOptions = {}
   return release;
 }
 
+/** The live holder of the project's lock: a command changing the project right now; undefined when none. */
+export function projectLockHolder(project: string, env?: NodeJS.ProcessEnv): LockHolder | undefined {
+  const current = readHolder(lockPath(project, env));
+  return current !== undefined && holderAlive(current.holder) ? current.holder : undefined;
+}
+
 /** One line naming the holder, for messages. */
 export function describeHolder(h: LockHolder): string {
   return `pid ${h.pid} (tsstack ${h.command || '?'}, since ${h.since})`;

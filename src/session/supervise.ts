@@ -5,7 +5,7 @@
  * (converge again), `--abort-on-container-exit` and `--exit-code-from` as Compose does.
  */
 import { EventBus } from '../events/bus.js';
-import { startEngineFeed } from '../events/engine-feed.js';
+import { identityOf, startEngineFeed } from '../events/engine-feed.js';
 import { ViewStore } from '../events/store.js';
 import type { StackEvent } from '../events/types.js';
 import { applyPlan } from '../scheduler/apply.js';
@@ -23,6 +23,8 @@ import { closeViews } from './views.js';
 import { replayProcessLogs } from './process-logs.js';
 import type { AttachedProcesses } from './attached-processes.js';
 import type { ProcessHost } from '../model/process-host.js';
+import { LABEL } from '../model/labels.js';
+import { projectLockHolder } from './lock.js';
 
 export interface SuperviseOptions {
   runtime: Runtime;
@@ -193,6 +195,12 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   // Headless, like Compose: when every watched container has exited (and stays so), the session ends;
   // not when they exited because the engine is going away.
   let offDone = () => undefined as void;
+  // Converges this session runs itself (a reload, after a reconnection): the stack is changing meanwhile.
+  let converging = 0;
+  const converged = <T>(p: Promise<T>): Promise<T> => {
+    converging++;
+    return p.finally(() => converging--);
+  };
 
   let interrupts = 0;
   const onStopSignal = () => {
@@ -210,7 +218,9 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
       try {
         stack = await o.reload!();
         bus.emit({ kind: 'warning', message: 'stack files reloaded (SIGHUP); converging' });
-        await converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout, processes });
+        await converged(
+          converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout, processes }),
+        );
       } catch (err) {
         bus.emit({
           kind: 'error',
@@ -222,7 +232,7 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
   // After the engine comes back, converge again: containers it lost are recreated, stopped ones started.
   const offReconnect = bus.subscribe((e) => {
     if (e.kind !== 'engine.reconnected' || ending) return;
-    converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout, processes }).catch(
+    converged(converge(o.runtime, stack, { services: o.services, bus, timeout: o.timeout, processes })).catch(
       (err: unknown) =>
         bus.emit({
           kind: 'error',
@@ -254,14 +264,23 @@ export async function superviseAttached(o: SuperviseOptions): Promise<number> {
     }
     live = true;
     if (!ui) {
-      const engineAnswers = () =>
-        o.runtime.ping(AbortSignal.timeout(5000)).then(
-          () => true,
-          () => false,
-        );
-      offDone = watchAllExited(store, services, engineAnswers, () =>
-        end({ kind: 'stop', code: exitCodeFor() }),
-      );
+      // The view saw every run end; the engine has the last word on whether one is about to begin.
+      const atRest = async (): Promise<boolean> => {
+        // A command changing the project (another `up` replacing a container, watch mode rebuilding, a
+        // reload here) may start something at any moment: between a replaced container's exit and its
+        // removal, the view has only exited containers.
+        if (converging > 0 || projectLockHolder(project) !== undefined) return false;
+        // A daemon that shuts down refuses new API calls: an outage, not the end of the stack.
+        await o.runtime.ping(AbortSignal.timeout(5000));
+        const listed = await o.runtime.listContainers({ [LABEL.project]: project }, { all: true });
+        // "restarting": the engine will start it again after its restart policy's backoff, which passes
+        // two seconds after a few quick crashes.
+        return listed.every((c) => {
+          const who = identityOf(c.labels, c.name);
+          return !who || !watched(who.service) || !STILL_RUNNING.has(c.state);
+        });
+      };
+      offDone = watchAllExited(store, services, atRest, () => end({ kind: 'stop', code: exitCodeFor() }));
     }
     const first = await ended;
     if (first.kind === 'detach') {
@@ -317,15 +336,19 @@ async function stopStack(
   }
 }
 
+/** Engine states of a container that runs, or will again without anyone starting it. */
+const STILL_RUNNING: ReadonlySet<string> = new Set(['running', 'restarting', 'paused']);
+
 /**
- * Calls `done` once every replica of `services` has exited, nothing restarts it for two seconds, and the
- * engine still answers. A daemon that shuts down stops every container first (and refuses new API calls
- * from the start): that is an engine outage, which the feed reconnects from, not the end of the stack.
+ * Calls `done` once every replica of `services` has exited, two seconds later still has, and `atRest`
+ * agrees (nothing restarts or changes the project, and the engine answers); while the view shows every
+ * replica exited but `atRest` does not agree, it looks again every two seconds. A daemon that shuts down
+ * stops every container first: that is an engine outage, which the feed reconnects from, not the end.
  */
 function watchAllExited(
   store: ViewStore,
   services: string[],
-  engineAnswers: () => Promise<boolean>,
+  atRest: () => Promise<boolean>,
   done: () => void,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -339,16 +362,19 @@ function watchAllExited(
       replicas.every((r) => r.phase === 'exited' || r.phase === 'stopped')
     );
   };
-  const off = store.subscribe(() => {
-    if (timer !== undefined || !allExited()) return;
+  const arm = () => {
+    if (timer !== undefined || stopped || !allExited()) return;
     timer = setTimeout(() => {
-      timer = undefined;
-      if (!allExited()) return;
-      void engineAnswers().then((answers) => {
-        if (answers && !stopped && allExited()) done();
-      });
+      void (async () => {
+        const rest = allExited() && (await atRest().catch(() => false));
+        timer = undefined;
+        if (stopped) return;
+        if (rest && allExited()) done();
+        else arm();
+      })();
     }, 2000);
-  });
+  };
+  const off = store.subscribe(arm);
   return () => {
     stopped = true;
     off();

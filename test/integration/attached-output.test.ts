@@ -17,11 +17,14 @@ import type { Stack } from '../../src/spec/types.js';
 import { loadCpus } from './helpers/cpu-load.js';
 import { jsonLinesOf, sequenceOf } from './helpers/session-output.js';
 import { loadStackText, removeProject, uniqueName } from './helpers/stack-cli.js';
+import { acquireProjectLock } from '../../src/session/lock.js';
 
 const IMAGE = 'tsstack-test/busybox:latest';
 const PROJECT = uniqueName('t-output');
 const ROLL = uniqueName('t-output-roll');
 const ONCE = uniqueName('t-output-once');
+const SLOW = uniqueName('t-output-slow');
+const LOOP = uniqueName('t-output-backoff');
 let rt: Runtime;
 let dir: string;
 
@@ -34,6 +37,8 @@ afterAll(async () => {
   await removeProject(PROJECT);
   await removeProject(ROLL);
   await removeProject(ONCE);
+  await removeProject(SLOW);
+  await removeProject(LOOP);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -166,6 +171,57 @@ async function settle(cond: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
+/** Converges `stack` the way another `up -d` does: holding the project's lock while it changes it. */
+async function anotherUp(stack: Stack, runtime: Runtime = rt): Promise<void> {
+  const unlock = await acquireProjectLock(stack.name, { command: 'up -d (test)' });
+  try {
+    await converge(runtime, stack, { bus: new EventBus() });
+  } finally {
+    unlock();
+  }
+}
+
+/** `rt`, with each removal of a container taking `ms` longer (a loaded machine, a large container). */
+function slowRemovals(ms: number): Runtime {
+  return new Proxy(rt, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      if (key !== 'removeContainer') return value.bind(target);
+      return async (...args: Parameters<Runtime['removeContainer']>) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return target.removeContainer(...args);
+      };
+    },
+  });
+}
+
+/** A service that says hello and, when stopped, bye: V is its generation (changing it replaces it). */
+function greeterStack(project: string, gen: number): Promise<Stack> {
+  return loadStackText(
+    dir,
+    project,
+    `services:
+  web:
+    image: ${IMAGE}
+    environment: { V: "${gen}" }
+    stop_grace_period: 20s
+    command:
+      - sh
+      - -c
+      - trap 'echo "bye $$V"; exit 0' TERM; echo "hello $$V"; while true; do sleep 0.1; done
+`,
+  );
+}
+
+const greetings = (gens: number[]) =>
+  runs(
+    gens,
+    'stdout',
+    (g) => [`hello ${g}`, `bye ${g}`],
+    () => 0,
+  );
+
 /**
  * Runs an attached headless session the way `up` does: it attaches first, then converges (`prepare`, with
  * its own progress bus); `steps` runs once the session is up; the session is stopped with SIGTERM once
@@ -280,48 +336,78 @@ ${[0, 1, 2].map((k) => service(`bad${k}`, 'echo "config missing" >&2; exit 3').j
   }, 600_000);
 
   it('shows the last lines and the exit of each container a replacement stops and removes at once', async () => {
-    const stackFor = (gen: number) =>
-      loadStackText(
-        dir,
-        ROLL,
-        `services:
-  web:
-    image: ${IMAGE}
-    environment: { V: "${gen}" }
-    stop_grace_period: 20s
-    command:
-      - sh
-      - -c
-      - trap 'echo "bye $$V"; exit 0' TERM; echo "hello $$V"; while true; do sleep 0.1; done
-`,
-      );
     const gens = range(1, 5);
     const stopLoad = loadCpus();
     try {
       const seen = (text: string, line: string) =>
         jsonLinesOf(text).some((l) => l.service === 'web' && l.message === line);
       const { text, code } = await session(
-        await stackFor(1),
+        await greeterStack(ROLL, 1),
         (t) => seen(t, `hello ${gens.at(-1)!}`),
         async (current) => {
           // Each new generation replaces the container (stop, remove, create, start) once the last one is up.
           for (const gen of gens.slice(1)) {
             await settle(() => seen(current(), `hello ${gen - 1}`), 60_000);
-            await converge(rt, await stackFor(gen), { bus: new EventBus() });
+            await anotherUp(await greeterStack(ROLL, gen));
           }
         },
       );
       expect(code).toBe(0);
-      expect(sequenceOf(jsonLinesOf(text), 'web', 'stdout'), text).toEqual(
-        runs(
-          gens,
-          'stdout',
-          (g) => [`hello ${g}`, `bye ${g}`],
-          () => 0,
-        ),
-      );
+      expect(sequenceOf(jsonLinesOf(text), 'web', 'stdout'), text).toEqual(greetings(gens));
     } finally {
       await stopLoad();
     }
   }, 600_000);
+});
+
+describe('when an attached session ends by itself', () => {
+  it('goes on while another up replaces the only container, however long its removal takes', async () => {
+    // Stopped, then three seconds until it is removed and its successor created: the view meanwhile has
+    // one container, exited. The session must not take that for the end of the stack.
+    const slow = slowRemovals(3000);
+    const seen = (text: string, line: string) =>
+      jsonLinesOf(text).some((l) => l.service === 'web' && l.message === line);
+    const { text, code } = await session(
+      await greeterStack(SLOW, 1),
+      (t) => seen(t, 'hello 2'),
+      async (current) => {
+        await settle(() => seen(current(), 'hello 1'), 60_000);
+        await anotherUp(await greeterStack(SLOW, 2), slow);
+      },
+    );
+    expect(code).toBe(0);
+    expect(sequenceOf(jsonLinesOf(text), 'web', 'stdout'), text).toEqual(greetings([1, 2]));
+  }, 200_000);
+
+  it('waits for a crash-looping container through its restart backoff, and ends after its last run', async () => {
+    // on-failure:6: seven runs, the engine waiting 0.1, 0.2, 0.4, 0.8, 1.6 and 3.2 s before each restart;
+    // the last wait is longer than the two seconds "every container exited" must last.
+    const stack = await loadStackText(
+      dir,
+      LOOP,
+      `services:
+${service('crash', 'echo crashed; exit 1', ['    restart: on-failure:6']).join('\n')}
+`,
+    );
+    const { out, text } = capture();
+    const code = await superviseAttached({
+      runtime: rt,
+      stack,
+      ui: false,
+      logFormat: 'json',
+      since: Date.now() / 1000,
+      prepare: async () => void (await converge(rt, stack, { bus: new EventBus() })),
+      stdout: out,
+      signals: new EventEmitter() as unknown as NodeJS.Process,
+      env: {},
+    });
+    expect(code).toBe(0);
+    const got = sequenceOf(jsonLinesOf(text()), 'crash', 'stdout');
+    const marks = got.filter((x) => x === 'started' || x.startsWith('exited:'));
+    expect(marks, text()).toEqual(range(1, 7).flatMap(() => ['started', 'exited:1']));
+    expect(
+      got.filter((x) => x === 'stdout:crashed'),
+      text(),
+    ).toHaveLength(7);
+  }, 120_000);
 });
