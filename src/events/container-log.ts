@@ -44,7 +44,7 @@ export class ContainerLog {
     private readonly who: Identity,
     origin: LogOrigin,
   ) {
-    this.cursor = new LogCursor(origin.since);
+    this.cursor = new LogCursor(origin.since, origin.since === undefined && origin.tail !== undefined);
     this.tail = origin.tail;
   }
 
@@ -106,7 +106,7 @@ export class ContainerLog {
     const view = this.cursor.read();
     for (const line of rest) {
       if (bound !== undefined && line.time !== undefined && timeKey(line.time) >= bound) break;
-      if (view.accept(line.time)) this.emit(line);
+      if (view.accept(line.time, line.stream)) this.emit(line);
     }
     if (until !== undefined) this.cursor.advanceTo(until);
   }
@@ -154,7 +154,7 @@ export class ContainerLog {
           return true;
         }
         if (collect) collect.push(line);
-        else if (view.accept(line.time)) this.emit(line);
+        else if (view.accept(line.time, line.stream)) this.emit(line);
       }
       return true;
     } catch {

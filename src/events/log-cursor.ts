@@ -27,70 +27,109 @@ export function secondsOfKey(key: string): number {
   return Date.parse(`${m[1]}Z`) / 1000 + Number(m[2]) / 1e6;
 }
 
+export type LogStream = 'stdout' | 'stderr';
+
 /** One read's view of the cursor: `accept` says whether a line is new and moves the cursor past it. */
 export interface CursorRead {
-  accept(time: string | undefined): boolean;
+  accept(time: string | undefined, stream: LogStream): boolean;
 }
 
-export class LogCursor {
-  /** The latest instant shown (or the origin), and how many lines at exactly that instant were shown. */
-  private key: string | undefined;
-  private atKey = 0;
+/** How far one stream has been shown: its latest instant, and how many of its lines at that instant. */
+interface Position {
+  key: string | undefined;
+  atKey: number;
+}
 
-  /** `origin`: Unix seconds before which nothing is shown; undefined: from the log's beginning. */
-  constructor(origin?: number) {
-    if (origin !== undefined) this.key = keyOfSeconds(origin);
+/**
+ * Kept per stream: the engine stamps each stream's lines as its own reader takes them and appends them to
+ * the log as they come, so a stderr line stamped after some stdout lines can be in the log before them
+ * (seen under CPU load). A single position would take those stdout lines, read again after the stderr
+ * line was shown, for lines shown already. Within one stream the stamps keep the log's order.
+ */
+export class LogCursor {
+  private readonly at: Record<LogStream, Position>;
+
+  /**
+   * `origin`: Unix seconds before which nothing is shown; undefined: from the log's beginning, or with
+   * `tail`, from where the log was first read (a tail of it): a stream with no line shown yet then counts
+   * as shown as far as the other one.
+   */
+  constructor(
+    origin?: number,
+    private readonly tail = false,
+  ) {
+    const key = origin !== undefined ? keyOfSeconds(origin) : undefined;
+    this.at = { stdout: { key, atKey: 0 }, stderr: { key, atKey: 0 } };
   }
 
-  /** The `since` to ask the engine for (Unix seconds), or undefined when nothing bounds the read. */
+  /**
+   * The `since` to ask the engine for (Unix seconds): from the stream shown least far, so that a read
+   * misses none of its lines; undefined when nothing bounds the read.
+   */
   since(): number | undefined {
-    return this.key === undefined ? undefined : secondsOfKey(this.key);
+    const a = this.from('stdout').key;
+    const b = this.from('stderr').key;
+    if (a === undefined || b === undefined) return undefined;
+    return secondsOfKey(a < b ? a : b);
   }
 
   /** Whether the cursor has a position (an origin, or a line shown). */
   get placed(): boolean {
-    return this.key !== undefined;
+    return this.at.stdout.key !== undefined || this.at.stderr.key !== undefined;
   }
 
-  /** Moves the cursor to `seconds` when that is later: nothing before it is shown any more. */
+  /** Moves both streams to `seconds` where that is later: nothing before it is shown any more. */
   advanceTo(seconds: number): void {
     const key = keyOfSeconds(seconds);
-    if (this.key === undefined || key > this.key) {
-      this.key = key;
-      this.atKey = 0;
-    }
+    for (const p of Object.values(this.at))
+      if (p.key === undefined || key > p.key) {
+        p.key = key;
+        p.atKey = 0;
+      }
   }
 
-  /** Starts a read from `since()`: its first lines overlap what was shown and are dropped. */
+  /**
+   * Starts a read from `since()`: the first lines of each stream overlap what was shown of it and are
+   * dropped (a read from the stream shown least far also repeats lines of the other one).
+   */
   read(): CursorRead {
-    const from = this.key;
-    const shownAtFrom = this.atKey;
-    let overlapping = from !== undefined;
-    let seenAtFrom = 0;
+    const start = (stream: LogStream) => {
+      const { key, atKey } = this.from(stream);
+      return { from: key, shownAtFrom: atKey, overlapping: key !== undefined, seen: 0 };
+    };
+    const views = { stdout: start('stdout'), stderr: start('stderr') };
     return {
-      accept: (time) => {
+      accept: (time, stream) => {
         // Without a timestamp nothing can be compared: show it.
         if (time === undefined) return true;
         const key = timeKey(time);
-        if (overlapping && from !== undefined) {
-          if (key < from) return false;
-          if (key === from && ++seenAtFrom <= shownAtFrom) return false;
-          overlapping = false;
+        const v = views[stream];
+        if (v.overlapping && v.from !== undefined) {
+          if (key < v.from) return false;
+          if (key === v.from && ++v.seen <= v.shownAtFrom) return false;
+          v.overlapping = false;
         }
-        this.pass(key);
+        pass(this.at[stream], key);
         return true;
       },
     };
   }
 
-  private pass(key: string): void {
-    if (this.key === undefined || key > this.key) {
-      this.key = key;
-      this.atKey = 1;
-    } else if (key === this.key) {
-      this.atKey++;
-    }
-    // A line earlier than the cursor after the overlap (stdout and stderr are timestamped apart): shown, and
-    // the cursor stays where it is.
+  /** Where a read of `stream` starts: its own position, or (read from a tail, none yet) the other's. */
+  private from(stream: LogStream): Position {
+    const own = this.at[stream];
+    if (own.key !== undefined || !this.tail) return own;
+    const other = this.at[stream === 'stdout' ? 'stderr' : 'stdout'];
+    return { key: other.key, atKey: 0 };
   }
+}
+
+function pass(p: Position, key: string): void {
+  if (p.key === undefined || key > p.key) {
+    p.key = key;
+    p.atKey = 1;
+  } else if (key === p.key) {
+    p.atKey++;
+  }
+  // A line of a stream stamped before its position (a clock step back): shown; the position stays.
 }

@@ -76,13 +76,6 @@ function crashingStack(): string {
 }
 
 /** What a service should have shown on one stream: each run started, its lines, its exit (if it ended). */
-/** Whether `part` is `whole` with some entries left out, in the same order. */
-function isSubsequence(part: string[], whole: string[]): boolean {
-  let i = 0;
-  for (const x of whole) if (i < part.length && part[i] === x) i++;
-  return i === part.length;
-}
-
 function runs(
   numbers: number[],
   stream: 'stdout' | 'stderr',
@@ -97,6 +90,17 @@ function runs(
       ...(code === undefined ? [] : [`exited:${code}`]),
     ];
   });
+}
+
+const isMarker = (x: string) => x === 'started' || x.startsWith('exited:');
+const markers = (seq: string[]) => seq.filter(isMarker);
+
+/** The lines the engine kept of a container's log since `since` (Unix s), as `stream:message`. */
+async function keptLines(container: string, since: number): Promise<Record<'stdout' | 'stderr', string[]>> {
+  const kept = { stdout: [] as string[], stderr: [] as string[] };
+  for await (const l of rt.logs(container, { follow: false, since }))
+    kept[l.stream].push(`${l.stream}:${l.message}`);
+  return kept;
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -266,34 +270,36 @@ describe('attached session output on the real engine', () => {
     try {
       for (const round of [1, 2] as const) {
         const want = expected(round);
-        // Done once every service showed all it will before the stop (the loops' last exit comes with it).
+        // Done once every service showed every run's start and exit before the stop (the loops' last exit
+        // comes with it); a run's exit is shown after its lines.
         const complete = (text: string) => {
           const lines = jsonLinesOf(text);
           return Object.entries(want).every(([service, w]) => {
-            const got = sequenceOf(lines, service, 'stdout');
-            const until = service.startsWith('loop') ? w.stdout.slice(0, -1) : w.stdout;
+            const got = markers(sequenceOf(lines, service, 'stdout'));
+            const until = markers(service.startsWith('loop') ? w.stdout.slice(0, -1) : w.stdout);
             return JSON.stringify(got) === JSON.stringify(until);
           });
         };
+        const since = Date.now() / 1000;
         const { text, code } = await session(stack, complete);
         expect(code).toBe(0);
         const lines = jsonLinesOf(text);
         for (const [service, w] of Object.entries(want)) {
+          const kept = await keptLines(`${PROJECT}-${service}-1`, since);
           for (const stream of ['stdout', 'stderr'] as const) {
-            const got = sequenceOf(lines, service, stream);
             const label = `round ${round}, ${service} ${stream}`;
-            if (JSON.stringify(got) !== JSON.stringify(w[stream])) console.log(`${label}\n${text}`);
-            if (service.startsWith('once')) expect(got, label).toEqual(w[stream]);
-            else {
-              // Known race (docs/ui.md, "Every run, every line, every exit"): under heavy CPU load the lines
-              // of a restarting container's run of a few milliseconds can be missed (seen once in four
-              // full-suite runs: one run of fail2 showed its start and exit, not its 3 lines). Every run's
-              // start and exit, and the order, are still required; lost lines are printed above.
-              const markers = (seq: string[]) =>
-                seq.filter((x) => x === 'started' || x.startsWith('exited:'));
-              expect(markers(got), label).toEqual(markers(w[stream]));
-              expect(isSubsequence(got, w[stream]), label).toBe(true);
-            }
+            // Under load the engine itself sometimes logs nothing of a run of a few milliseconds (seen on
+            // Engine 26: `docker logs` lacks it too); what no reader of the engine can show is left out.
+            expect(
+              kept[stream].filter((l) => !w[stream].includes(l)),
+              `${label}: the engine's extra lines`,
+            ).toEqual([]);
+            const shown = w[stream].filter((x) => isMarker(x) || kept[stream].includes(x));
+            if (shown.length < w[stream].length)
+              console.log(`${label}: the engine kept ${kept[stream].length} of the run's lines`);
+            const got = sequenceOf(lines, service, stream);
+            if (JSON.stringify(got) !== JSON.stringify(shown)) console.log(`${label}\n${text}`);
+            expect(got, label).toEqual(shown);
           }
         }
       }

@@ -132,6 +132,33 @@ describe('engine feed: every run shows its lines, then its exit', () => {
     expect(f.show().crash).toEqual(['started', 'run 1', 'exited:2', 'started', 'run 2', 'exited:2']);
   });
 
+  it('a follow cut off by the run’s end: stdout lines the engine stamped before a stderr line it logged first', async () => {
+    // Under CPU load the engine's stdout reader stamps lines, then logs them after the stderr reader logged
+    // a line it stamped later. The follow showed that stderr line and fell behind; at the run's end the
+    // rest is read again, from where each stream was shown.
+    const sim = new SimEngine();
+    const f = feedOn(sim, sim.seconds());
+    await f.attached();
+    const c = sim.create('fail');
+    sim.start(c);
+    sim.write(c, 'run 1 done', 'stderr');
+    await until(() => (f.show().fail ?? []).includes('run 1 done'), 'the stderr line');
+    sim.followGate.hold();
+    for (const i of [1, 2, 3]) sim.write(c, `run 1 line ${i}`, 'stdout', 20_000);
+    sim.exit(c, 1);
+    await until(() => (f.show().fail ?? []).includes('exited:1'), 'the exit');
+    sim.followGate.release();
+    await f.end();
+    expect(f.show().fail).toEqual([
+      'started',
+      'run 1 done',
+      'run 1 line 1',
+      'run 1 line 2',
+      'run 1 line 3',
+      'exited:1',
+    ]);
+  });
+
   it('the exit waits for the last line a slow follow still has to deliver', async () => {
     const sim = new SimEngine();
     const f = feedOn(sim, sim.seconds());
@@ -284,6 +311,8 @@ describe('engine feed under arbitrary timing (property)', () => {
           lines: fc.nat(4),
           code: fc.nat(3),
           linger: fc.boolean(),
+          // The engine stamps a line of one stream before a line of the other it logs first.
+          skew: fc.boolean(),
         }),
       },
       { weight: 1, arbitrary: fc.constant({ kind: 'replace' as const }) },
@@ -291,7 +320,7 @@ describe('engine feed under arbitrary timing (property)', () => {
         weight: 2,
         arbitrary: fc.record({
           kind: fc.constant('gate' as const),
-          which: fc.constantFrom('events' as const, 'logs' as const),
+          which: fc.constantFrom('events' as const, 'logs' as const, 'follows' as const),
         }),
       },
     ),
@@ -313,9 +342,9 @@ describe('engine feed under arbitrary timing (property)', () => {
               await new Promise((r) => setTimeout(r, 0));
           };
           const want: Record<string, string[]> = {};
-          const held = { events: false, logs: false };
-          const toggle = (which: 'events' | 'logs') => {
-            const gate = which === 'events' ? sim.eventGate : sim.logGate;
+          const held = { events: false, logs: false, follows: false };
+          const toggle = (which: 'events' | 'logs' | 'follows') => {
+            const gate = { events: sim.eventGate, logs: sim.logGate, follows: sim.followGate }[which];
             if (held[which]) gate.release();
             else gate.hold();
             held[which] = !held[which];
@@ -334,6 +363,7 @@ describe('engine feed under arbitrary timing (property)', () => {
                 return async () => {
                   if (held.events) toggle('events');
                   if (held.logs) toggle('logs');
+                  if (held.follows) toggle('follows');
                   await until(() => (f.show()[service] ?? []).length >= upTo, 'the end before a removal');
                   if (id) sim.destroy(id);
                   id = '';
@@ -347,7 +377,9 @@ describe('engine feed under arbitrary timing (property)', () => {
                 id ||= sim.create(service);
                 sim.start(id);
                 const later = op.linger ? messages.splice(messages.length >> 1) : [];
-                messages.forEach((m, i) => sim.write(id, m, i % 2 ? 'stderr' : 'stdout'));
+                messages.forEach((m, i) =>
+                  sim.write(id, m, i % 2 ? 'stderr' : 'stdout', op.skew && i % 2 === 0 ? 4000 : 0),
+                );
                 if (later.length > 0) await pause();
                 later.forEach((m) => sim.write(id, m));
                 sim.exit(id, op.code);
@@ -366,6 +398,7 @@ describe('engine feed under arbitrary timing (property)', () => {
           }
           sim.eventGate.release();
           sim.logGate.release();
+          sim.followGate.release();
           const done = () => Object.entries(want).every(([s, w]) => (f.show()[s] ?? []).length >= w.length);
           await until(done, 'every run').catch(() => undefined);
           await f.end();

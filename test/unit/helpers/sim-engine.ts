@@ -66,6 +66,8 @@ export class SimEngine implements FeedRuntime {
   private nextId = 1;
   readonly eventGate = new Gate();
   readonly logGate = new Gate();
+  /** Holds back only follows (a reader behind the engine), not reads of what is logged. */
+  readonly followGate = new Gate();
   logCalls: LogOptions[] = [];
   /** Event subscriptions opened, and listings asked for, so far. */
   subscriptions = 0;
@@ -121,9 +123,20 @@ export class SimEngine implements FeedRuntime {
     this.emit(id, 'start');
   }
 
-  write(id: string, message: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
+  /**
+   * The process writes a line. `stampedEarlier` (ns): the engine's reader of that stream stamped it so
+   * much earlier than it is logged (never before that stream's line before it), so a line of the other
+   * stream logged meanwhile comes first in the log with a later stamp, as under CPU load.
+   */
+  write(id: string, message: string, stream: 'stdout' | 'stderr' = 'stdout', stampedEarlier = 0): void {
     const c = this.must(id);
-    c.lines.push({ stream, message, time: this.stamp(), run: c.run });
+    let time = this.stamp();
+    if (stampedEarlier > 0) {
+      const own = c.lines.findLast((l) => l.stream === stream)?.time;
+      const floor = own === undefined ? 0 : this.nanosOf(own) + 1;
+      time = this.stampAt(Math.max(floor, this.nanos - stampedEarlier));
+    }
+    c.lines.push({ stream, message, time, run: c.run });
     for (const w of c.wake) w();
   }
 
@@ -228,6 +241,7 @@ export class SimEngine implements FeedRuntime {
         const l = c.lines[sent]!;
         if (l.run !== following || !fits(l)) continue;
         await this.logGate.pass(signal);
+        await this.followGate.pass(signal);
         if (signal?.aborted) return;
         yield this.out(l);
       }
@@ -259,8 +273,17 @@ export class SimEngine implements FeedRuntime {
   /** The clock as the engine writes it (RFC 3339, nanoseconds), moved on by 1.5 µs each time. */
   private stamp(): string {
     this.nanos += 1500;
-    const second = new Date(Date.UTC(2026, 0, 1) + Math.floor(this.nanos / 1e9) * 1000);
-    return `${second.toISOString().slice(0, 19)}.${String(this.nanos % 1e9).padStart(9, '0')}Z`;
+    return this.stampAt(this.nanos);
+  }
+
+  private stampAt(nanos: number): string {
+    const second = new Date(Date.UTC(2026, 0, 1) + Math.floor(nanos / 1e9) * 1000);
+    return `${second.toISOString().slice(0, 19)}.${String(nanos % 1e9).padStart(9, '0')}Z`;
+  }
+
+  private nanosOf(time: string): number {
+    const [whole, fraction = '0'] = time.slice(0, -1).split('.');
+    return (Date.parse(`${whole}Z`) - Date.UTC(2026, 0, 1)) * 1e6 + Number(fraction.padEnd(9, '0'));
   }
 
   private emit(
