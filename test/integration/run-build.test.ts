@@ -59,13 +59,32 @@ describe('build, run and down --rmi', () => {
 
   it('up uses the built image; run --rm starts dependencies and returns the exit code', async () => {
     expect((await cli('up', '-d', '--no-build')).code).toBe(0);
-    const ok = await cli('run', '--rm', 'app', 'cat', '/msg');
+    // Each command outlives its output by 0.2 s: on a loaded machine Engine 26 itself sometimes delivers
+    // nothing of a container that writes and exits within milliseconds (`docker run --rm` of
+    // `ls /x || echo absent` printed nothing in 4 of 50 runs with the CPUs busy; with the sleep, 0 of 50).
+    const ok = await cli('run', '--rm', 'app', 'sh', '-c', 'cat /msg; sleep 0.2');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe('built-by-tsstack\n');
-    const fail = await cli('run', '--rm', '-e', 'CODE=7', 'app', 'sh', '-c', 'echo oops >&2; exit $CODE');
+    const fail = await cli(
+      'run',
+      '--rm',
+      '-e',
+      'CODE=7',
+      'app',
+      'sh',
+      '-c',
+      'echo oops >&2; sleep 0.2; exit $CODE',
+    );
     expect(fail.code).toBe(7);
     expect(fail.stderr).toContain('oops');
-    const ignored = await cli('run', '--rm', 'app', 'sh', '-c', 'ls /secret.txt 2>/dev/null || echo absent');
+    const ignored = await cli(
+      'run',
+      '--rm',
+      'app',
+      'sh',
+      '-c',
+      'ls /secret.txt 2>/dev/null || echo absent; sleep 0.2',
+    );
     expect(ignored.stdout).toBe('absent\n');
     // --rm leaves no one-off behind; the service containers are still there.
     const names = (await projectObjects(project)).containers.map((c) => c.Names[0]).sort();
