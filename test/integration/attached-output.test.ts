@@ -218,6 +218,10 @@ function greeterStack(project: string, gen: number): Promise<Stack> {
   );
 }
 
+/** Whether the greeter's output `text` has `line`. */
+const greeted = (text: string, line: string) =>
+  jsonLinesOf(text).some((l) => l.service === 'web' && l.message === line);
+
 const greetings = (gens: number[]) =>
   runs(
     gens,
@@ -229,14 +233,15 @@ const greetings = (gens: number[]) =>
 /**
  * Runs an attached headless session the way `up` does: it attaches first, then converges (`prepare`, with
  * its own progress bus); `steps` runs once the session is up; the session is stopped with SIGTERM once
- * `done` holds. Returns the session's JSON lines and exit code.
+ * `done` holds, or (`done` undefined) left to end by itself. Returns the session's JSON lines, exit code
+ * and start (Unix s).
  */
 async function session(
   stack: Stack,
-  done: (text: string) => boolean,
+  done: ((text: string) => boolean) | undefined,
   steps: (text: () => string) => Promise<void> = async () => {},
   convergeFirst = false,
-): Promise<{ text: string; code: number }> {
+): Promise<{ text: string; code: number; since: number }> {
   const { out, text } = capture();
   const signals = new EventEmitter();
   const since = Date.now() / 1000;
@@ -256,11 +261,11 @@ async function session(
   });
   try {
     await steps(text);
-    await settle(() => done(text()), 120_000);
+    if (done) await settle(() => done(text()), 120_000);
   } finally {
-    signals.emit('SIGTERM');
+    if (done) signals.emit('SIGTERM');
   }
-  return { code: await running, text: text() };
+  return { code: await running, text: text(), since };
 }
 
 describe('attached session output on the real engine', () => {
@@ -280,8 +285,7 @@ describe('attached session output on the real engine', () => {
             return JSON.stringify(got) === JSON.stringify(until);
           });
         };
-        const since = Date.now() / 1000;
-        const { text, code } = await session(stack, complete);
+        const { text, code, since } = await session(stack, complete);
         expect(code).toBe(0);
         const lines = jsonLinesOf(text);
         for (const [service, w] of Object.entries(want)) {
@@ -322,9 +326,8 @@ ${[0, 1, 2].map((k) => service(`bad${k}`, 'echo "config missing" >&2; exit 3').j
     try {
       // Each round recreates nothing: converge starts the same exited containers again, a new run each.
       for (let round = 1; round <= 4; round++) {
-        const since = Date.now() / 1000;
         const shown = (text: string, k: number) => sequenceOf(jsonLinesOf(text), `bad${k}`, 'stderr');
-        const { text, code } = await session(
+        const { text, code, since } = await session(
           stack,
           (t) => [0, 1, 2].every((k) => shown(t, k).some((x) => x.startsWith('exited'))),
           undefined,
@@ -354,15 +357,13 @@ ${[0, 1, 2].map((k) => service(`bad${k}`, 'echo "config missing" >&2; exit 3').j
     const gens = range(1, 5);
     const stopLoad = loadCpus();
     try {
-      const seen = (text: string, line: string) =>
-        jsonLinesOf(text).some((l) => l.service === 'web' && l.message === line);
       const { text, code } = await session(
         await greeterStack(ROLL, 1),
-        (t) => seen(t, `hello ${gens.at(-1)!}`),
+        (t) => greeted(t, `hello ${gens.at(-1)!}`),
         async (current) => {
           // Each new generation replaces the container (stop, remove, create, start) once the last one is up.
           for (const gen of gens.slice(1)) {
-            await settle(() => seen(current(), `hello ${gen - 1}`), 60_000);
+            await settle(() => greeted(current(), `hello ${gen - 1}`), 60_000);
             await anotherUp(await greeterStack(ROLL, gen));
           }
         },
@@ -380,13 +381,11 @@ describe('when an attached session ends by itself', () => {
     // Stopped, then three seconds until it is removed and its successor created: the view meanwhile has
     // one container, exited. The session must not take that for the end of the stack.
     const slow = slowRemovals(3000);
-    const seen = (text: string, line: string) =>
-      jsonLinesOf(text).some((l) => l.service === 'web' && l.message === line);
     const { text, code } = await session(
       await greeterStack(SLOW, 1),
-      (t) => seen(t, 'hello 2'),
+      (t) => greeted(t, 'hello 2'),
       async (current) => {
-        await settle(() => seen(current(), 'hello 1'), 60_000);
+        await settle(() => greeted(current(), 'hello 1'), 60_000);
         await anotherUp(await greeterStack(SLOW, 2), slow);
       },
     );
@@ -404,29 +403,16 @@ describe('when an attached session ends by itself', () => {
 ${service('crash', 'echo crashed; exit 1', ['    restart: on-failure:6']).join('\n')}
 `,
     );
-    const { out, text } = capture();
-    const since = Date.now() / 1000;
-    const code = await superviseAttached({
-      runtime: rt,
-      stack,
-      ui: false,
-      logFormat: 'json',
-      since,
-      prepare: async () => void (await converge(rt, stack, { bus: new EventBus() })),
-      stdout: out,
-      signals: new EventEmitter() as unknown as NodeJS.Process,
-      env: {},
-    });
+    const { text, code, since } = await session(stack, undefined);
     expect(code).toBe(0);
-    const got = sequenceOf(jsonLinesOf(text()), 'crash', 'stdout');
-    const marks = got.filter((x) => x === 'started' || x.startsWith('exited:'));
-    expect(marks, text()).toEqual(range(1, 7).flatMap(() => ['started', 'exited:1']));
+    const got = sequenceOf(jsonLinesOf(text), 'crash', 'stdout');
+    expect(markers(got), text).toEqual(range(1, 7).flatMap(() => ['started', 'exited:1']));
     // Every line the engine kept of the seven runs (under load it keeps nothing of some millisecond runs).
     const kept = (await keptLines(`${LOOP}-crash-1`, since)).stdout;
     expect(kept.length).toBeGreaterThan(0);
     expect(
       got.filter((x) => !isMarker(x)),
-      text(),
+      text,
     ).toEqual(kept);
   }, 120_000);
 });

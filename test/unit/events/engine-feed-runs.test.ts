@@ -64,6 +64,14 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A new engine, and a feed from its present moment that holds its subscription and took its first look. */
+async function attachedFeed(): Promise<{ sim: SimEngine; f: ReturnType<typeof feedOn> }> {
+  const sim = new SimEngine();
+  const f = feedOn(sim, sim.seconds());
+  await f.attached();
+  return { sim, f };
+}
+
 describe('engine feed: every run shows its lines, then its exit', () => {
   it('a container that died before the feed looked: its run, its line and its exit code (headless words)', async () => {
     const sim = new SimEngine();
@@ -136,9 +144,7 @@ describe('engine feed: every run shows its lines, then its exit', () => {
     // Under CPU load the engine's stdout reader stamps lines, then logs them after the stderr reader logged
     // a line it stamped later. The follow showed that stderr line and fell behind; at the run's end the
     // rest is read again, from where each stream was shown.
-    const sim = new SimEngine();
-    const f = feedOn(sim, sim.seconds());
-    await f.attached();
+    const { sim, f } = await attachedFeed();
     const c = sim.create('fail');
     sim.start(c);
     sim.write(c, 'run 1 done', 'stderr');
@@ -160,9 +166,7 @@ describe('engine feed: every run shows its lines, then its exit', () => {
   });
 
   it('the exit waits for the last line a slow follow still has to deliver', async () => {
-    const sim = new SimEngine();
-    const f = feedOn(sim, sim.seconds());
-    await f.attached();
+    const { sim, f } = await attachedFeed();
     const c = sim.create('web');
     sim.start(c);
     sim.write(c, 'one');
@@ -179,9 +183,7 @@ describe('engine feed: every run shows its lines, then its exit', () => {
   });
 
   it('a restart loop the feed is behind on: each run in order, no line lost or repeated', async () => {
-    const sim = new SimEngine();
-    const f = feedOn(sim, sim.seconds());
-    await f.attached();
+    const { sim, f } = await attachedFeed();
     sim.eventGate.hold();
     const c = sim.create('loop');
     const want: string[] = [];
@@ -202,9 +204,7 @@ describe('engine feed: every run shows its lines, then its exit', () => {
   });
 
   it('a follow that reaches the engine only after its run restarted shows nothing of the next run before the exit', async () => {
-    const sim = new SimEngine();
-    const f = feedOn(sim, sim.seconds());
-    await f.attached();
+    const { sim, f } = await attachedFeed();
     const c = sim.create('loop');
     // The log request is slow (a loaded machine): the feed asks to follow run 1 ...
     sim.logGate.hold();
@@ -229,9 +229,7 @@ describe('engine feed: every run shows its lines, then its exit', () => {
   });
 
   it('a replacement that removes the old container at once: its last line and exit, then the new one', async () => {
-    const sim = new SimEngine();
-    const f = feedOn(sim, sim.seconds());
-    await f.attached();
+    const { sim, f } = await attachedFeed();
     const v1 = sim.create('web');
     sim.start(v1);
     sim.write(v1, 'hello 1');
@@ -255,9 +253,7 @@ describe('engine feed: every run shows its lines, then its exit', () => {
   });
 
   it("when the feed stops before a stopped container's die event came, the run ends with its last line", async () => {
-    const sim = new SimEngine();
-    const f = feedOn(sim, sim.seconds());
-    await f.attached();
+    const { sim, f } = await attachedFeed();
     const c = sim.create('web');
     sim.start(c);
     await until(() => same(f.show().web, ['started']), 'the start');
@@ -333,9 +329,7 @@ describe('engine feed under arbitrary timing (property)', () => {
         fc.array(script, { minLength: 1, maxLength: 3 }),
         fc.array(fc.nat(3), { minLength: 1, maxLength: 40 }),
         async (scripts, pauses) => {
-          const sim = new SimEngine();
-          const f = feedOn(sim, sim.seconds());
-          await f.attached();
+          const { sim, f } = await attachedFeed();
           let turn = 0;
           const pause = async () => {
             for (let i = 0; i < (pauses[turn++ % pauses.length] ?? 0); i++)

@@ -1,12 +1,41 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyOfSeconds, LogCursor, secondsOfKey, timeKey } from '../../../src/events/log-cursor.js';
+import {
+  keyOfSeconds,
+  LogCursor,
+  secondsOfKey,
+  timeKey,
+  type LogStream,
+} from '../../../src/events/log-cursor.js';
 
 /** An engine timestamp `ns` nanoseconds after 2026-01-01T00:00:00Z. */
 const stamp = (ns: number) => {
   const second = new Date(Date.UTC(2026, 0, 1) + Math.floor(ns / 1e9) * 1000).toISOString().slice(0, 19);
   return `${second}.${String(ns % 1e9).padStart(9, '0')}Z`;
 };
+
+interface Line {
+  time: string;
+  n: number;
+  stream: LogStream;
+}
+
+/**
+ * Reads `log` in pieces through a cursor placed just before it: each read asks from the cursor, as the
+ * engine answers `since` (inclusive, to the microsecond asked for), and gets so many lines (`breaks`)
+ * before it breaks off; the last read gets the rest. Returns the numbers of the lines shown, in order.
+ */
+function readInPieces(log: Line[], breaks: number[]): number[] {
+  const cursor = new LogCursor(0.5 + Date.UTC(2026, 0, 1) / 1000);
+  const shown: number[] = [];
+  for (const count of [...breaks, log.length]) {
+    const since = keyOfSeconds(cursor.since()!);
+    const read = cursor.read();
+    for (const line of log.filter((l) => timeKey(l.time) >= since).slice(0, count))
+      if (read.accept(line.time, line.stream)) shown.push(line.n);
+  }
+  return shown;
+}
 
 describe('log cursor', () => {
   it('compares engine timestamps of any precision as instants', () => {
@@ -68,18 +97,8 @@ describe('log cursor', () => {
         fc.array(fc.nat(60), { maxLength: 6 }),
         (gaps, breaks) => {
           let ns = 1e9;
-          const log = gaps.map((g, i) => ({ time: stamp((ns += g)), n: i }));
-          const cursor = new LogCursor(0.5 + Date.UTC(2026, 0, 1) / 1000);
-          const shown: number[] = [];
-          // Each read gets so many lines before it breaks off; the last one gets the rest.
-          for (const count of [...breaks, log.length]) {
-            // As the engine answers `since` (inclusive, to the microsecond asked for).
-            const since = keyOfSeconds(cursor.since()!);
-            const read = cursor.read();
-            for (const line of log.filter((l) => timeKey(l.time) >= since).slice(0, count))
-              if (read.accept(line.time, 'stdout')) shown.push(line.n);
-          }
-          expect(shown).toEqual(log.map((l) => l.n));
+          const log = gaps.map((g, n): Line => ({ time: stamp((ns += g)), n, stream: 'stdout' }));
+          expect(readInPieces(log, breaks)).toEqual(log.map((l) => l.n));
         },
       ),
     );
@@ -121,7 +140,7 @@ describe('log cursor', () => {
         fc.array(fc.nat(50), { maxLength: 6 }),
         (spec, breaks) => {
           const ns = { stdout: 1e9, stderr: 1e9 };
-          const log: { time: string; n: number; stream: 'stdout' | 'stderr' }[] = [];
+          const log: Line[] = [];
           spec.forEach(([err, gap, back], n) => {
             const stream = err ? ('stderr' as const) : ('stdout' as const);
             const line = { time: stamp((ns[stream] += gap)), n, stream };
@@ -130,14 +149,7 @@ describe('log cursor', () => {
             while (at > 0 && log.length - at < back && log[at - 1]!.stream !== stream) at--;
             log.splice(at, 0, line);
           });
-          const cursor = new LogCursor(0.5 + Date.UTC(2026, 0, 1) / 1000);
-          const shown: number[] = [];
-          for (const count of [...breaks, log.length]) {
-            const since = keyOfSeconds(cursor.since()!);
-            const read = cursor.read();
-            for (const line of log.filter((l) => timeKey(l.time) >= since).slice(0, count))
-              if (read.accept(line.time, line.stream)) shown.push(line.n);
-          }
+          const shown = readInPieces(log, breaks);
           expect([...shown].sort((a, b) => a - b)).toEqual(log.map((l) => l.n).sort((a, b) => a - b));
           for (const stream of ['stdout', 'stderr'] as const)
             expect(shown.filter((n) => log.find((l) => l.n === n)!.stream === stream)).toEqual(
