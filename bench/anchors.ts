@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 
 export type ComposeV2 = { available: true; version: string } | { available: false; why: string };
@@ -45,11 +46,19 @@ export function loadAverage(): string {
     .join(' ');
 }
 
+/**
+ * The `tsstack` command as npm installs it: bin/tsstack, the shell script that runs bin/tsstack.js (moving
+ * NODE_EXTRA_CA_CERTS aside while Node starts). Whole-process rows run it, as a user's shell would.
+ */
+export const TSSTACK_COMMAND = fileURLToPath(new URL('../bin/tsstack', import.meta.url));
+
 /** One line of conditions for the top of a table. */
 export async function conditions(compose: ComposeV2): Promise<string> {
   const date = new Date().toISOString().replace('T', ' ').slice(0, 16);
   const dc = compose.available ? `Docker Compose ${compose.version}` : 'no Compose v2';
-  return `${date} UTC, ${await engineVersion()}, ${dc}, node ${process.version}, ${cpus().length} cores, load average ${loadAverage()}`;
+  // It costs a plain Node start about 30 ms here (src/core/extra-ca.ts): say whether the run had it.
+  const ca = `NODE_EXTRA_CA_CERTS ${process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'unset'}`;
+  return `${date} UTC, ${await engineVersion()}, ${dc}, node ${process.version}, ${cpus().length} cores, load average ${loadAverage()}, ${ca}`;
 }
 
 export function median(xs: number[]): number {

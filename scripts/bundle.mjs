@@ -157,13 +157,14 @@ await build({
 // less than decoding 2 MB of UTF-8 on every start.
 const cliFile = join(outdir, 'tsstack.cjs');
 // Built-ins that most commands never use but that modules load at their top (commander: child_process;
-// docker-modem: https; dockerode: zlib; the image builder: fs/promises, which brings readline) are
+// docker-modem: https; dockerode: zlib; the image builder: fs/promises, which brings readline; the
+// NODE_EXTRA_CA_CERTS trust of src/core/extra-ca.ts: tls) are
 // required on first use instead: about 10 ms of every start. Each `require` of one becomes a stand-in
 // whose properties load the module when first read; it lists the module's own keys (taken here, from the
 // Node that builds and runs the bundle) so that esbuild's ES module interop still sees every export. A
 // property set on the stand-in is set on the module; one set on an object that inherits from it
 // (docker-modem's wrappers do that) is set on that object, as usual.
-const LAZY_BUILTINS = ['child_process', 'https', 'zlib', 'fs/promises'];
+const LAZY_BUILTINS = ['child_process', 'https', 'zlib', 'fs/promises', 'tls'];
 const lazyKeys = Object.fromEntries(
   LAZY_BUILTINS.map((name) => [name, Object.getOwnPropertyNames(createRequire(import.meta.url)(name))]),
 );

@@ -17,6 +17,8 @@ for p in containerd runc tini iptables; do dpkg -s "$p" >/dev/null 2>&1 || need_
 command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
 # htpasswd -B writes the bcrypt password file of the registry tests (scripts/test-registry.sh).
 command -v htpasswd >/dev/null 2>&1 || need_pkgs+=(apache2-utils)
+# openssl makes the self-signed certificate of test/integration/extra-ca-cli.test.ts.
+command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 # Podman only serves its Docker-compatible API for test/integration/runtime-podman.test.ts (skipped without it).
 command -v podman >/dev/null 2>&1 || [ "${TSSTACK_SKIP_PODMAN:-}" = 1 ] || need_pkgs+=(podman)
 if [ ${#need_pkgs[@]} -gt 0 ]; then

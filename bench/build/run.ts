@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { TSSTACK_COMMAND } from '../anchors.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICES = ['api', 'web', 'worker', 'auth', 'search'];
@@ -69,7 +70,7 @@ type Tool = 'tsstack' | 'compose';
 
 function buildCmd(tool: Tool, file: string, project: string): [string, string[]] {
   return tool === 'tsstack'
-    ? [process.execPath, [join(ROOT, 'bin/tsstack.js'), '-f', file, '-p', project, 'build', '-q']]
+    ? [TSSTACK_COMMAND, ['-f', file, '-p', project, 'build', '-q']]
     : ['docker', ['compose', '-f', file, '-p', project, '--progress', 'quiet', 'build']];
 }
 

@@ -1,5 +1,5 @@
 /**
- * Host processes through the built CLI (`node bin/tsstack.js`, wall time including Node start-up and the
+ * Host processes through the built CLI (the `bin/tsstack` command, wall time including Node start-up and the
  * start of the detached supervisor), three measurements (issue 17):
  *   1. `up -d --wait` of 50 processes, each with a health check (a command probe for a file the process
  *      writes after its own warm-up), against their own health waits (each process writes when it started
@@ -21,10 +21,8 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { TSSTACK_COMMAND } from '../anchors.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin/tsstack.js');
 const N = 50;
 const GRACE_S = 2;
 const LINES_PER_S = 10_000;
@@ -43,8 +41,8 @@ function cli(ctx: Ctx, project: string, args: string[]): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) =>
     execFile(
-      process.execPath,
-      [BIN, '-p', project, '-f', join(ctx.dir, `${project}.yml`), ...args],
+      TSSTACK_COMMAND,
+      ['-p', project, '-f', join(ctx.dir, `${project}.yml`), ...args],
       { cwd: ctx.dir, env: ctx.env, maxBuffer: 64 * 2 ** 20 },
       (err, _out, stderr) =>
         err

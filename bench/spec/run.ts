@@ -15,12 +15,19 @@ import { loadStack } from '../../src/spec/index.js';
 import { loadRawProject } from '../../src/spec/load.js';
 import { normalizeProject } from '../../src/spec/normalize/index.js';
 import { validateSchema } from '../../src/spec/validate.js';
-import { composeNote, conditions, findComposeV2, markdownTable, median, ratio } from '../anchors.js';
+import {
+  composeNote,
+  conditions,
+  findComposeV2,
+  markdownTable,
+  median,
+  ratio,
+  TSSTACK_COMMAND,
+} from '../anchors.js';
 import { generateStack } from './generate.js';
 
 const RUNS = Number(process.argv[2] ?? 7);
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/tsstack.js');
 const TIME = '/usr/bin/time';
 
 interface Row {
@@ -179,8 +186,8 @@ async function main(): Promise<void> {
       const version = measureProcess(
         'tsstack --version, whole process (startup only)',
         RUNS,
-        process.execPath,
-        [CLI, '--version'],
+        TSSTACK_COMMAND,
+        ['--version'],
         dir,
       );
       if (typeof version === 'string') notes.push(version);
@@ -197,22 +204,22 @@ async function main(): Promise<void> {
         const subjects: Subject[] = [
           {
             name: `tsstack config -q, changed file (${n})`,
-            cmd: process.execPath,
-            args: [CLI, '-f', file, 'config', '-q'],
+            cmd: TSSTACK_COMMAND,
+            args: ['-f', file, 'config', '-q'],
             env: { ...process.env, TSSTACK_CACHE_DIR: cache },
             before: () => writeFileSync(file, `${text}# edit ${++edit}\n`),
           },
           {
             name: `tsstack config -q, unchanged file (${n})`,
-            cmd: process.execPath,
-            args: [CLI, '-f', file, 'config', '-q'],
+            cmd: TSSTACK_COMMAND,
+            args: ['-f', file, 'config', '-q'],
             env: { ...process.env, TSSTACK_CACHE_DIR: cache },
             before: () => writeFileSync(file, text),
           },
           {
             name: `tsstack config -q, no cache (${n})`,
-            cmd: process.execPath,
-            args: [CLI, '-f', file, 'config', '-q'],
+            cmd: TSSTACK_COMMAND,
+            args: ['-f', file, 'config', '-q'],
             env: { ...process.env, TSSTACK_NO_CACHE: '1' },
           },
           ...(compose.available

@@ -1,7 +1,7 @@
 /**
  * `up -d` cold, `up -d` no-op, `ps`, `down -t 1` on an N-service stack (default 50), and `down` at the
  * default grace period of 12 services whose main process ignores SIGTERM, side by side:
- *   - tsstack through its built CLI (`node bin/tsstack.js`, the whole process),
+ *   - tsstack through its built CLI (the `bin/tsstack` command, the whole process),
  *   - Docker Compose v2 (`docker compose`, the whole process) on the same file, when it is installed,
  *   - the engine's floor: the same containers created and started (then stopped and removed) straight
  *     through the API, all in parallel.
@@ -27,6 +27,7 @@ import {
   median,
   ratio,
   rotate,
+  TSSTACK_COMMAND,
 } from '../anchors.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -236,7 +237,7 @@ async function main(): Promise<void> {
   const sizes = args.filter((a, i) => i !== at && i !== at + 1 && Number(a) > 0).map(Number);
   const head = await conditions(compose);
   const subjects: Subject[] = [
-    cliSubject('tsstack', process.execPath, [join(ROOT, 'bin/tsstack.js')]),
+    cliSubject('tsstack', TSSTACK_COMMAND, []),
     ...(compose.available ? [cliSubject('compose', 'docker', ['compose'])] : []),
     floorSubject(),
   ];

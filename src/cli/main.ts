@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TsstackError } from '../core/errors.js';
+import { restoreExtraCaCerts } from '../core/extra-ca.js';
 import { VERSION } from '../core/version.js';
 import { commandPosition } from './command-name.js';
 import { registerCommands } from './commands/index.js';
@@ -46,6 +47,8 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
 /** Runs the CLI and returns the exit code; user errors are printed without a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  // Before anything reads or copies the environment (bin/tsstack moved it aside for Node's start).
+  restoreExtraCaCerts();
   try {
     // Before any command module loads: colour support is decided when picocolors is imported.
     applyGlobalEnv(argv.slice(0, commandIndex(argv)), process.env);

@@ -4,6 +4,7 @@
  * supervisor (no command parser, spec loader or engine client), so the process that runs for as long as
  * the project does starts small: about 7 MB less private memory than the whole CLI bundle (bench/processes).
  */
+import { restoreExtraCaCerts } from '../core/extra-ca.js';
 import { runSupervisorDaemon } from '../session/supervisor-daemon.js';
 
 /** The project named by `-p NAME` (or `--project-name NAME`, `-pNAME`, `--project-name=NAME`) in `args`. */
@@ -19,6 +20,7 @@ export function projectArg(args: string[]): string | undefined {
 
 /** Runs the supervisor named by `argv` (as process.argv); resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  restoreExtraCaCerts();
   const args = argv.slice(2);
   const project = projectArg(args);
   if (!project || !args.includes('__supervise')) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { DockerOptions } from 'dockerode';
 import { EngineError } from '../core/errors.js';
+import { extraTrust } from '../core/extra-ca.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 
@@ -128,7 +129,8 @@ export function modemOptions(ep: EngineEndpoint, env: Record<string, string | un
         protocol: 'https',
         host: ep.host,
         port: ep.port,
-        ca: read('ca.pem'),
+        // Without a ca.pem, Node's default trust, with NODE_EXTRA_CA_CERTS (core/extra-ca.ts).
+        ca: read('ca.pem') ?? extraTrust(),
         cert: read('cert.pem'),
         key: read('key.pem'),
         agent: quietAgent(new https.Agent({ keepAlive: true })),

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { deferExtraCaCerts } from '../core/extra-ca.js';
 import { EngineError } from '../core/errors.js';
 import { projectFolder, stateDir } from '../core/dirs.js';
 import { flagList } from '../core/flag-list.js';
@@ -65,7 +66,8 @@ export async function startSupervisor(project: string, o: StartOptions = {}): Pr
     const child = spawn(process.execPath, [...entry, '-p', project, '__supervise'], {
       detached: true,
       stdio: ['ignore', fd, fd],
-      env,
+      // Node would read NODE_EXTRA_CA_CERTS before the supervisor runs; it restores it (core/extra-ca.ts).
+      env: deferExtraCaCerts(env),
       cwd: '/',
     });
     child.unref();

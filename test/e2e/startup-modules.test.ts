@@ -1,4 +1,4 @@
-// The CLI bundle loads child_process, https, zlib and fs/promises on first use (scripts/bundle.mjs): `ps`
+// The CLI bundle loads child_process, https, zlib, fs/promises and tls on first use (scripts/bundle.mjs): `ps`
 // never loads them (docker-modem sets up its HTTPS wrapper for every engine call without loading https),
 // and a build, which runs the buildx plugin, loads what it uses and works.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, tsstack } from './helpers/built-cli.js';
 
 let dir: string;
-const LAZY = ['child_process', 'https', 'zlib', 'fs/promises'];
+const LAZY = ['child_process', 'https', 'zlib', 'fs/promises', 'tls'];
 const BUILDX = ['/usr/local/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'].some((d) =>
   existsSync(path.join(d, 'docker-buildx')),
 );

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
+import { extraTrust } from '../../core/extra-ca.js';
 import type { ProbeSpec } from './types.js';
 
 export interface ProbeResult {
@@ -72,8 +73,11 @@ function commandProbe(argv: string[], o: ProbeOptions): Promise<ProbeResult> {
 
 function httpProbe(url: string, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = request(url, { method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
+    const tls = url.startsWith('https:');
+    const request = tls ? httpsRequest : httpRequest;
+    const ca = tls ? extraTrust() : undefined;
+    const options = { method: 'GET', timeout: timeoutMs, agent: false, ...(ca ? { ca } : {}) };
+    const req = request(url, options, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, detail: `HTTP ${status}` });

@@ -27,7 +27,13 @@ export interface ProcessProject {
   /** The stack file (absolute). */
   file: string;
   env: Record<string, string>;
-  cli(args: string[], extra?: Record<string, string>, timeoutMs?: number): Promise<CliResult>;
+  /** The CLI on the project; `viaCommand`: through bin/tsstack, as npm installs it. */
+  cli(
+    args: string[],
+    extra?: Record<string, string>,
+    timeoutMs?: number,
+    viaCommand?: boolean,
+  ): Promise<CliResult>;
   spawn(args: string[], extra?: Record<string, string>): RunningCli;
   /** Kills whatever is left (processes, supervisor), removes the containers and the folder. */
   cleanup(): Promise<void>;
@@ -60,7 +66,8 @@ export async function processProject(
     dir,
     file,
     env,
-    cli: (a, extra = {}, timeoutMs = 120_000) => tsstack(args(a), { ...env, ...extra }, timeoutMs),
+    cli: (a, extra = {}, timeoutMs = 120_000, viaCommand = false) =>
+      tsstack(args(a), { ...env, ...extra }, timeoutMs, viaCommand),
     spawn: (a, extra = {}) => spawnCli(args(a), { ...env, ...extra }),
     async cleanup() {
       const daemon = await supervisorPid(project, env);

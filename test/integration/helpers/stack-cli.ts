@@ -12,6 +12,8 @@ import type { Stack } from '../../../src/spec/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = `${ROOT}bin/tsstack.js`;
+/** The `tsstack` command as npm installs it (a shell script that runs BIN). */
+export const COMMAND = `${ROOT}bin/tsstack`;
 export const docker = new Docker();
 
 export interface CliResult {
@@ -20,16 +22,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `node bin/tsstack.js ARGS` (needs `npm run build`), never throwing on a non-zero exit. */
+/**
+ * `node bin/tsstack.js ARGS` (needs `npm run build`), or with `viaCommand` `bin/tsstack ARGS`; never throwing
+ * on a non-zero exit.
+ */
 export function tsstack(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
+  viaCommand = false,
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [BIN, ...args],
+      viaCommand ? COMMAND : process.execPath,
+      viaCommand ? args : [BIN, ...args],
       { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: timeoutMs },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { MOVED_EXTRA_CA, restoreExtraCaCerts } from '../../../src/core/extra-ca.js';
 import { EngineError } from '../../../src/core/errors.js';
 import { flavorOf, negotiateApiVersion } from '../../../src/runtime/docker.js';
 import { engineWords } from '../../../src/runtime/docker-errors.js';
@@ -88,6 +93,21 @@ describe('modemOptions', () => {
       const text = inspect(opts, { showHidden: true, depth: null });
       expect(text).toContain('[Agent keepAlive]');
       expect(text.length).toBeLessThan(400);
+    }
+  });
+
+  it('trusts a TLS engine with its ca.pem, else with Node’s roots and a NODE_EXTRA_CA_CERTS moved aside at start', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tsstack-endpoint-'));
+    try {
+      const env = { DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir };
+      expect(modemOptions(resolveEndpoint(env), env).ca).toBeUndefined();
+      writeFileSync(path.join(dir, 'extra.pem'), 'EXTRA');
+      restoreExtraCaCerts({ [MOVED_EXTRA_CA]: path.join(dir, 'extra.pem') });
+      expect(modemOptions(resolveEndpoint(env), env).ca).toEqual([...rootCertificates, 'EXTRA']);
+      writeFileSync(path.join(dir, 'ca.pem'), 'ENGINE CA');
+      expect(String(modemOptions(resolveEndpoint(env), env).ca)).toBe('ENGINE CA');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
