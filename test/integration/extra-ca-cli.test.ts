@@ -2,13 +2,13 @@
 // command, with a certificate only that file vouches for: Node reads nothing at start, a host process sees
 // the variable as the user set it, and the detached supervisor's https health probe trusts the certificate.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { processProject, type ProcessProject } from './helpers/processes.js';
-import { tsstack } from './helpers/stack-cli.js';
+import { COMMAND, tsstack } from './helpers/stack-cli.js';
 
 let dir: string;
 let cert: string;
@@ -79,6 +79,23 @@ describe('NODE_EXTRA_CA_CERTS through bin/tsstack', () => {
     expect(command.code, command.stderr).toBe(0);
     expect(command.stdout).toMatch(/\d+\.\d+\.\d+/);
     expect(command.stderr).not.toMatch(/Ignoring extra certs/);
+  });
+
+  it('the command runs through a symbolic link, as npm installs it (absolute or relative)', () => {
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(COMMAND, path.join(bin, 'tsstack'));
+    symlinkSync(path.relative(bin, COMMAND), path.join(bin, 'tsstack-rel'));
+    for (const name of ['tsstack', 'tsstack-rel']) {
+      const out = execFileSync(path.join(bin, name), ['--version'], { cwd: dir, encoding: 'utf8' });
+      expect(out).toMatch(/^\d+\.\d+\.\d+/);
+    }
+    const viaPath = execFileSync('tsstack', ['--version'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    expect(viaPath).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('without the file the https probe fails: the certificate is trusted only through it', async () => {
