@@ -2,7 +2,7 @@
  * NODE_EXTRA_CA_CERTS without its start-up cost.
  *
  * Node 20 reads the file NODE_EXTRA_CA_CERTS names, and builds its store of the ~140 root certificates it
- * carries, while it starts, before any JavaScript runs: on a 2-core machine a Node start took 51 ms with
+ * carries, while it starts, before any JavaScript runs: on a 2-core machine a Node start took 49 ms with
  * the variable set (to Debian's CA bundle) instead of 18 ms, on every command. Machines behind a
  * TLS-inspecting proxy set it for every program; tsstack's commands almost never open a TLS connection
  * themselves (the engine pulls images, not tsstack).
