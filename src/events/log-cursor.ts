@@ -5,6 +5,7 @@
  * overlap: lines before the cursor, and as many lines at the cursor's own instant as were shown already.
  * Pure; times are sortable keys of engine timestamps (see `timeKey`).
  */
+import type { LogLine } from '../runtime/types.js';
 
 /** Sortable key of an engine timestamp ("...:05.1Z" and "...:05.100000000Z" are the same instant). */
 export function timeKey(iso: string): string {
@@ -27,7 +28,8 @@ export function secondsOfKey(key: string): number {
   return Date.parse(`${m[1]}Z`) / 1000 + Number(m[2]) / 1e6;
 }
 
-export type LogStream = 'stdout' | 'stderr';
+/** The stream of a log line, as the runtime reports it. */
+export type LogStream = LogLine['stream'];
 
 /** One read's view of the cursor: `accept` says whether a line is new and moves the cursor past it. */
 export interface CursorRead {
