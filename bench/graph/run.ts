@@ -5,7 +5,7 @@
  *   - the lower bound: the sum, along the critical path, of each service's own health wait (from its
  *     start to its first passing probe, as the engine recorded them) for the run being measured.
  * tsstack is measured in-process (converge + waitForServices, what `up --wait` runs) and through the
- * built CLI (`node bin/tsstack.js up --wait`, including Node start-up) when bin/tsstack.js exists.
+ * built CLI (the `bin/tsstack` command, `up --wait`, including Node start-up) when it exists.
  * Subjects take turns run by run, so a shared machine slows them alike. Medians.
  * Goal (issue 4): overhead above the lower bound under 10%; issue 11: not slower than Compose v2.
  * Run: npm run build && node --import tsx bench/graph/run.ts [runs]   (default 3 runs each)
@@ -20,12 +20,19 @@ import Docker from 'dockerode';
 import { converge } from '../../src/reconciler/converge.js';
 import { connectRuntime } from '../../src/runtime/index.js';
 import type { Runtime } from '../../src/runtime/types.js';
-import { composeNote, conditions, findComposeV2, markdownTable, median, ratio } from '../anchors.js';
+import {
+  composeNote,
+  conditions,
+  findComposeV2,
+  markdownTable,
+  median,
+  ratio,
+  TSSTACK_COMMAND,
+} from '../anchors.js';
 import { waitForServices } from '../../src/scheduler/wait.js';
 import { loadStack } from '../../src/spec/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin/tsstack.js');
 const IMAGE = 'tsstack-test/busybox:latest';
 const LEVELS = 5;
 const WIDTH = 4;
@@ -209,12 +216,12 @@ async function main(): Promise<void> {
         await waitForServices(rt, desired, { services: Object.keys(stack.services) });
       },
     ],
-    ...(existsSync(BIN)
+    ...(existsSync(TSSTACK_COMMAND)
       ? [
           [
             'tsstack CLI (up -d --wait)',
             (file: string, project: string) =>
-              run(process.execPath, [BIN, '-f', file, '-p', project, 'up', '-d', '--wait']),
+              run(TSSTACK_COMMAND, ['-f', file, '-p', project, 'up', '-d', '--wait']),
           ] as [string, (file: string, project: string) => Promise<void>],
         ]
       : []),

@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLoad, type LoadReport } from '../../test/e2e/real-stack/load.js';
+import { TSSTACK_COMMAND } from '../anchors.js';
 import { freePort, uniqueName } from '../../test/integration/helpers/stack-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,7 +30,7 @@ interface Subject {
 const SUBJECTS: Subject[] = [
   {
     name: 'tsstack CLI',
-    argv: (p, args) => [process.execPath, [join(ROOT, 'bin/tsstack.js'), '-f', FILE, '-p', p, ...args]],
+    argv: (p, args) => [TSSTACK_COMMAND, ['-f', FILE, '-p', p, ...args]],
   },
   { name: 'Docker Compose v2', argv: (p, args) => ['docker', ['compose', '-f', FILE, '-p', p, ...args]] },
 ];
